@@ -1,0 +1,1 @@
+"""The ``dlex`` command line: one module per verb group."""
