@@ -100,9 +100,8 @@ def build(name):
         _replace(nb, ex1, "recurrent_dropout=0.1)", "recurrent_dropout=0.1,\n"
                  "                                                    kernel_regularizer=keras.regularizers.L2(0.01))")
     elif name == "ex1_rebuilt_after_training":
-        _replace(nb, ex1, "### END SOLUTION",
-                 "model_ex1 = recurrent_classifier(keras.layers.GRU(32, dropout=0.5, recurrent_dropout=0.1), l2=0)\n"
-                 "### END SOLUTION")
+        _find(nb, ex1).source += (
+            "\nmodel_ex1 = recurrent_classifier(keras.layers.GRU(32, dropout=0.5, recurrent_dropout=0.1), l2=0)")
     elif name == "ex2_no_penalty":
         _replace(nb, ex2, "recurrent_dropout=0.02)), l2=0.01)", "recurrent_dropout=0.02)), l2=0)")
     elif name == "ex2_not_bidirectional":
