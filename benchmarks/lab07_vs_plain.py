@@ -73,6 +73,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--probe-epochs", type=int, default=0)
+    parser.add_argument("--plain-epochs", type=int, default=0,
+                        help="train the plain models for this many epochs only (seconds per epoch "
+                             "is what is compared; 0: the plain script's full 20 epochs)")
     args = parser.parse_args()
     data_dir = str(Path(os.environ["DLEX_DATA_DIR"]).resolve())
     if args.probe_epochs:
@@ -80,7 +83,8 @@ def main() -> None:
     for i in range(args.repeat):
         lab_s, metrics = lab(data_dir)
         backend = metrics["run.backend"]
-        plain_s, plain_rows = plain(data_dir, backend)
+        extra = ("--epochs", str(args.plain_epochs)) if args.plain_epochs else ()
+        plain_s, plain_rows = plain(data_dir, backend, *extra)
         mine = lab_rows(metrics)
         print(f"round {i + 1}: dlex run lab07 {lab_s:.0f} s on {backend} (run.seconds {metrics['run.seconds']:.0f}, "
               f"best test accuracy {metrics['summary.best_test_accuracy']:.4f}); plain script {plain_s:.0f} s",

@@ -13,6 +13,16 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 
 
+def pytest_configure(config):
+    """One JAX compilation cache for the whole session (not per test, unlike DLEX_HOME):
+    the labs run several times in the suite, and a warm cache cuts a rerun by about a
+    third (docs/performance.md). Compiled programs are the same, so results are too."""
+    if not os.environ.get("JAX_COMPILATION_CACHE_DIR"):
+        import tempfile
+
+        os.environ["JAX_COMPILATION_CACHE_DIR"] = tempfile.mkdtemp(prefix="dlex-test-jax-cache-")
+
+
 @pytest.fixture(scope="session")
 def data_dir() -> Path:
     value = os.environ.get("DLEX_DATA_DIR")

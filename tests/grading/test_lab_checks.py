@@ -1,5 +1,11 @@
 """For every lab with exercises: its checks pass on the reference solution and fail on the
-learner's copy, run end to end the way ``dlex check LAB NOTEBOOK`` runs a notebook."""
+learner's copy, run end to end the way ``dlex check LAB NOTEBOOK`` runs a notebook.
+
+Slow (about 2.5 minutes for six labs), so behind ``-m slow``: in the default run each
+lab's quick run (tests/labs, tests/runner) asserts ``checks.<lab>.ex* == 1`` on the
+reference solution, and its golden submissions (tests/grading/test_*golden.py) grade
+a correct and a wrong copy through the real grader.
+"""
 
 import nbformat
 import pytest
@@ -10,6 +16,8 @@ from dlex.grading.spec import graded_labs, lab_module
 from dlex.labs import get_lab
 from dlex.labs.solutions import learner_copy
 
+
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module", params=graded_labs())

@@ -1,8 +1,10 @@
 """Lab 2 through the real CLI in a fresh kernel: outputs, metrics, reproducibility."""
 
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -27,6 +29,13 @@ def two_quick_runs(tmp_path_factory, data_dir):
     return runs
 
 
+def test_the_runs_filled_the_jax_compilation_cache(two_quick_runs):
+    """The kernel wrote compiled programs to the cache (conftest.py gives the session one
+    folder). JAX caches nothing when the cap is set and `filelock` is missing."""
+    cache = Path(os.environ["JAX_COMPILATION_CACHE_DIR"])
+    assert len(list(cache.glob("jit_*-cache"))) > 20
+
+
 def test_quick_run_writes_notebook_report_and_metrics(two_quick_runs):
     out, metrics = two_quick_runs[0]
     assert (out / "lab02_keras.ipynb").stat().st_size > 10_000
@@ -40,6 +49,7 @@ def test_quick_run_writes_notebook_report_and_metrics(two_quick_runs):
     assert metrics["prep.sparse_vs_onehot_max_diff"] < 1e-6
     assert metrics["save_load.max_abs_diff"] == 0.0
     assert metrics["run.quick"] is True and metrics["run.ok"] is True
+    assert metrics["checks.lab02.ex1"] == 1 and metrics["checks.lab02.ex2"] == 1   # the reference solution
     assert metrics["params.EPOCHS_A"] == 2 and metrics["params.SEED_A"] == 9898
     assert metrics["versions.keras"].startswith("3.")
     assert any(key.startswith("seconds.model_a") for key in metrics)

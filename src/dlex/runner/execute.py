@@ -24,6 +24,7 @@ from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernel
 
 from dlex.errors import LabError
 from dlex.labs.catalog import Lab
+from dlex.paths import user_data_dir
 from dlex.runner import parameters, report, sections
 
 # Environment variables that name paths: made absolute because the kernel runs in DIR.
@@ -83,6 +84,22 @@ def kernel_backend(lab: Lab) -> str:
     return lab.backend if importlib.util.find_spec(lab.backend) is not None else dlex.BACKEND
 
 
+def jax_cache_environment() -> dict:
+    """Environment for JAX's persistent compilation cache, unless the user configured one.
+
+    Every new Keras model compiles its training step again, although the labs build
+    many models of the same shapes; with the cache, a model whose program was compiled
+    before (earlier in the run, or in an earlier run) loads it from disk instead. The
+    cache lives in dlex's per-user folder and is capped at 1 GB (oldest entries go).
+    Each setting the user made in the environment wins.
+    """
+    defaults = {"JAX_COMPILATION_CACHE_DIR": user_data_dir() / "cache" / "jax",
+                "JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS": "0",
+                "JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES": "0",
+                "JAX_COMPILATION_CACHE_MAX_SIZE": str(1 << 30)}
+    return {k: v for k, v in defaults.items() if not os.environ.get(k)}
+
+
 @contextmanager
 def _kernel_environment(values: dict):
     """Set environment variables for the kernel the client starts, then restore them."""
@@ -136,6 +153,7 @@ def run_lab(lab: Lab, quick: bool = False, out: Path | None = None, overrides: d
            "DLEX_QUICK": int(quick), "PYTHONHASHSEED": "0"}
     env.update({k: Path(os.environ[k]).expanduser().resolve()
                 for k in _PATH_VARIABLES if os.environ.get(k)})
+    env.update(jax_cache_environment())
 
     code_cells = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
     section_of, current = {}, "setup"
