@@ -127,7 +127,8 @@ def _describe_failure(nb, exc: Exception) -> str:
     if isinstance(exc, CellTimeoutError):
         return f"a cell ran past its time limit: {exc}"
     if isinstance(exc, DeadKernelError):
-        return "the kernel died while running the lab (out of memory, or the process was killed)"
+        return ("the kernel died while running the lab (out of memory, or the process was killed); "
+                "its last words are in kernel.log in the run folder")
     return f"{type(exc).__name__}: {exc}"
 
 
@@ -170,9 +171,11 @@ def run_lab(lab: Lab, quick: bool = False, out: Path | None = None, overrides: d
                             record_timing=True, on_cell_start=hook)
     started = time.perf_counter()
     error = None
-    with _kernel_environment(env):
+    # The kernel's own stderr (library start-up chatter such as TensorFlow's oneDNN notice
+    # and ipykernel's transport warning) goes to a log in the run folder, not the terminal.
+    with _kernel_environment(env), open(out / "kernel.log", "w") as kernel_log:
         try:
-            client.execute()
+            client.execute(stderr=kernel_log)
         except Exception as exc:  # noqa: BLE001 - every failure is reported, none hidden
             error = _describe_failure(nb, exc)
     seconds = time.perf_counter() - started
