@@ -16,6 +16,7 @@ def test_every_lab_has_a_valid_header_and_parameters_cell():
         values = read_parameters(nb.cells[parameters_cell_index(nb)].source)
         assert set(lab.quick) <= set(values), f"{lab.name}: quick overrides unknown parameters"
         assert 0 < lab.minutes_quick < lab.minutes_full
+        assert lab.headline, f"{lab.name}: name its headline metrics for `dlex run all`"
 
 
 @pytest.mark.parametrize("name", ["lab02", "lab2", "02", "2", " LAB02 "])

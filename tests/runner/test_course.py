@@ -37,6 +37,14 @@ def test_headline_skips_parameters_versions_and_timings():
     assert headline(metrics) == {"cnn.test_accuracy": 0.99}
 
 
+def test_headline_puts_the_numbers_the_lab_header_names_first():
+    metrics = {"run.lab": "lab06", "cnn.best_val_accuracy": 0.98, "cnn_same.test_accuracy": 0.99,
+               "cnn.test_accuracy": 0.991, "cnn.seconds_per_epoch": 9.1}
+    assert list(headline(metrics, limit=3)) == ["cnn.test_accuracy", "cnn_same.test_accuracy",
+                                                "cnn.seconds_per_epoch"]
+    assert list(headline({**metrics, "run.lab": "lab99"}, limit=1)) == ["cnn.best_val_accuracy"]
+
+
 def test_run_all_rejects_set():
     proc = subprocess.run([sys.executable, "-m", "dlex", "run", "all", "--set", "EPOCHS=1"],
                           capture_output=True, text=True, timeout=120)

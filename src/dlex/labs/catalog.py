@@ -11,6 +11,7 @@ A lab header (inside the jupytext YAML block at the top of the file)::
       quick: {EPOCHS_A: 1}   # overrides applied after the parameters cell
       backend: tensorflow    # optional: the Keras backend `dlex run` prefers for this lab
                              # (when installed and KERAS_BACKEND is not set by the user)
+      headline: [model_a.test_accuracy]   # optional: the metrics `dlex run all` shows
 """
 
 import re
@@ -42,6 +43,7 @@ class Lab:
     path: Path
     quick: dict = field(default_factory=dict)
     backend: str | None = None
+    headline: tuple = ()
 
     def notebook(self) -> nbformat.NotebookNode:
         """The lab as a fresh (unexecuted) notebook."""
@@ -66,10 +68,13 @@ def _validate(path: Path, meta: dict) -> Lab:
     if backend is not None and backend not in BACKENDS:
         raise LabError(f"{path.name}: header field 'backend' is {backend!r}",
                        f"use one of {', '.join(BACKENDS)}, or leave it out")
+    headline = header.get("headline", [])
+    if not isinstance(headline, list) or not all(isinstance(k, str) for k in headline):
+        raise LabError(f"{path.name}: header field 'headline' must be a list of metric names")
     return Lab(number=header["lab"], name=f"lab{header['lab']:02d}", title=header["title"],
                description=header["description"], minutes_full=float(header["minutes_full"]),
                minutes_quick=float(header["minutes_quick"]), path=path, quick=dict(quick),
-               backend=backend)
+               backend=backend, headline=tuple(headline))
 
 
 def read_header(path: Path) -> dict:

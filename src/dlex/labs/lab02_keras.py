@@ -8,9 +8,10 @@
 #     lab: 2
 #     title: Getting started with Keras
 #     description: Train, watch, regularise and inspect four dense networks that read handwritten digits.
-#     minutes_full: 2.5
+#     minutes_full: 1.8
 #     minutes_quick: 0.5
 #     quick: {TRAIN_LIMIT: 6000, VALIDATION_SIZE: 1000, EPOCHS_A: 2, EPOCHS_B: 2, EPOCHS_C: 3, EPOCHS_D: 3, EPOCHS_EX2: 1}
+#     headline: [model_a.test_accuracy, model_c.test_accuracy, model_d.test_accuracy]
 # ---
 
 # %% [markdown]

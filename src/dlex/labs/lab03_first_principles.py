@@ -8,9 +8,10 @@
 #     lab: 3
 #     title: Deep feed-forward networks from first principles
 #     description: Build networks from affine maps and non-linearities, derive their gradients by hand, and measure what width and depth buy.
-#     minutes_full: 0.6
-#     minutes_quick: 0.4
+#     minutes_full: 0.4
+#     minutes_quick: 0.25
 #     quick: {RANDOM_LINES: 5000, HIDDEN_STEPS: 300, WIDTHS: [1, 4, 16], WIDTH_STEPS: 800, DEEP_WIDTHS: [3, 6, 10], DVW_SEEDS: 2, DVW_STEPS: 300, XOR_SEEDS: 30}
+#     headline: [hidden.network_test_accuracy, hidden.perceptron_test_accuracy, gradcheck.max_rel_error]
 # ---
 
 # %% [markdown]

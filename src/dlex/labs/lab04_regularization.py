@@ -8,9 +8,10 @@
 #     lab: 4
 #     title: Regularization, measured
 #     description: Measure bias and variance by simulation, then tame an over-fitting model with ridge, lasso, L2, L1, early stopping, dropout, batch normalisation and data augmentation, each one measured.
-#     minutes_full: 1.5
+#     minutes_full: 0.8
 #     minutes_quick: 0.5
 #     quick: {BV_DRAWS: 400, REPEATS: 0, EPOCHS_BN: 150, AUG_COPIES: 1, AUG_EPOCHS: 6, AUG_SEEDS: 1}
+#     headline: [nn_early_stopping.test_rmse, nn_dropout.test_rmse, augmentation.test_accuracy]
 # ---
 
 # %% [markdown]

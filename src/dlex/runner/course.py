@@ -5,17 +5,27 @@ import json
 from datetime import datetime
 from pathlib import Path
 
-from dlex.labs.catalog import Lab
+from dlex.errors import LabError
+from dlex.labs.catalog import Lab, get_lab
 from dlex.runner.execute import RunResult, run_lab
 
 HEADLINE_SKIP = ("params.", "seconds.", "versions.", "run.")
 
 
 def headline(metrics: dict, limit: int = 6) -> dict:
-    """The lab's own measured numbers (no parameters, versions or timings), first few."""
-    keys = [k for k in sorted(metrics) if not k.startswith(HEADLINE_SKIP)
-            and k.endswith(("accuracy", "rmse", "rate", "ok", "error", "condition_number"))]
+    """The lab's headline numbers: first those its header names (``headline:``) that the
+    run recorded, then its other measured numbers (no parameters, versions or timings)."""
+    keys = [k for k in _declared(metrics.get("run.lab")) if k in metrics]
+    keys += [k for k in sorted(metrics) if k not in keys and not k.startswith(HEADLINE_SKIP)
+             and k.endswith(("accuracy", "rmse", "rate", "ok", "error", "condition_number"))]
     return {k: metrics[k] for k in keys[:limit]}
+
+
+def _declared(name) -> tuple:
+    try:
+        return get_lab(name).headline if name else ()
+    except LabError:        # a lab this installation does not have
+        return ()
 
 
 def _row(result: RunResult, out: Path) -> str:
