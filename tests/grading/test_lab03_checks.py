@@ -273,3 +273,17 @@ def test_dlex_check_records_the_outcome(reference, monkeypatch, capsys):
     result = dlex.check("lab03.ex1", reference)
     assert result.passed and "2/2 points (passed)" in capsys.readouterr().out
     assert dlex.runtime.METRICS["checks.lab03.ex1"] == 1
+
+
+def test_chosen_seeds_always_expose_a_step_too_few_and_frozen_biases():
+    """Across 150 challenges, the two seeds the check picks tell the recipe apart from the
+    two mistakes that a dead ReLU unit or settled training would hide (the default suite
+    once failed on such a draw)."""
+    steps, rate = QUICK["XOR_STEPS"], 0.1
+    for challenge_seed in range(150):
+        for seed in lab03.xor_seeds(Challenge(challenge_seed), steps, rate):
+            for units in (2, 3):
+                right = lab03.reference_training(seed, units, steps, rate)
+                assert not lab03._same(right, lab03.reference_training(seed, units, steps - 1, rate)), seed
+                start = lab03._starting_params(seed, units)
+                assert not np.allclose(right[0], start[0]) and not np.allclose(right[1], start[1]), seed

@@ -164,10 +164,34 @@ def judge_ex1(evidence, challenge, context) -> list[Outcome]:
 
 # --------------------------------------------------------------------------- exercise 2
 
-def xor_seeds(challenge) -> list[int]:
-    """Two different seeds for train_xor, chosen by the check."""
-    first, second = challenge.rng("ex2.seeds").choice(2**31 - 1, size=2, replace=False)
-    return [int(first), int(second)]
+def xor_seeds(challenge, steps: int | None = None, rate: float | None = None) -> list[int]:
+    """Two different seeds for train_xor, chosen by the check among seeds that tell a
+    right recipe from a wrong one (see ``_informative``); the first two drawn if too few do."""
+    candidates = [int(s) for s in challenge.rng("ex2.seeds").choice(2**31 - 1, size=64, replace=False)]
+    chosen = []
+    for seed in candidates:
+        if _informative(seed, steps, rate):
+            chosen.append(seed)
+            if len(chosen) == 2:
+                return chosen
+    return candidates[:2]
+
+
+def _informative(seed: int, steps: int | None, rate: float | None) -> bool:
+    """Whether training from ``seed`` shows every part of the recipe, for 2 and 3 hidden units.
+
+    A ReLU unit whose two incoming weights start ≤ 0 is dead on all four XOR inputs (the
+    biases start at 0): its weights never change, so a learner's mistake in updating them
+    would not show. And when the last step no longer moves the weights (training has
+    settled), one step too few or too many would not show either.
+    """
+    for units in (2, 3):
+        if not np.all((_starting_params(seed, units)[0] > 0).any(axis=0)):
+            return False
+        if steps and steps > 1 and _same(reference_training(seed, units, steps, rate),
+                                         reference_training(seed, units, steps - 1, rate)):
+            return False
+    return True
 
 
 def _as_arrays(value, label: str) -> tuple[list | None, str]:
@@ -204,7 +228,8 @@ def probe_ex2(namespace, challenge) -> Evidence:
     if not callable(train):
         values["train_error"] = f"`train_xor` is a {type(train).__name__}, not a function"
         return Evidence(values, arrays)
-    seeds = xor_seeds(challenge)
+    steps, rate = _recipe({"params": {k: namespace.get(k) for k in ("XOR_STEPS", "XOR_LEARNING_RATE")}})
+    seeds = xor_seeds(challenge, steps, rate)
     values["seeds"] = seeds
     for index, seed in enumerate(seeds):
         try:
