@@ -13,16 +13,14 @@ data files); three submissions are graded in the default suite, all with ``-m sl
 import sys
 from pathlib import Path
 
-import nbformat
 import pytest
+
+import goldenkit
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "submissions" / "lab04"
-sys.path.insert(0, str(HERE.parents[1] / "src"))
 
 from dlex.grading.spec import Outcome, score_of  # noqa: E402
-from dlex.labs import get_lab  # noqa: E402
-from dlex.labs.solutions import learner_copy  # noqa: E402
 
 # The cells kept, each found by a line it contains, in lab order.
 KEEP = ("import itertools", "DATA_SEED = ", "def prepare(seed)", "def regression_net(",
@@ -54,34 +52,15 @@ EXPECTED = {   # name: (marks, words the feedback must contain, any case)
 }
 
 
-def _kept(reference) -> list[int]:
-    """Indexes of the title and of the cells named in KEEP, found in the reference solution."""
-    indexes = [0]
-    for needle in KEEP:
-        found = [i for i, c in enumerate(reference.cells) if c.cell_type == "code" and needle in c.source]
-        assert len(found) == 1, f"expected one cell containing {needle!r}, found {len(found)}"
-        indexes.append(found[0])
-    return indexes
-
-
 def _cut_down(solutions: bool):
-    lab = get_lab("lab04").notebook()
-    reference, chosen = learner_copy(lab, solutions=True), learner_copy(lab, solutions=solutions)
-    chosen.cells = [chosen.cells[i] for i in _kept(reference)]
-    return chosen
+    return goldenkit.cut_down("lab04", KEEP, solutions, figures=True)
 
 
-def _find(nb, needle):
-    for cell in nb.cells:
-        if cell.cell_type == "code" and needle in cell.source:
-            return cell
-    raise KeyError(needle)
+_find = goldenkit.find
 
 
-def _replace(nb, needle, old, new):
-    cell = _find(nb, needle)
-    assert old in cell.source, (needle, old)
-    cell.source = cell.source.replace(old, new)
+def _replace(nb, needle, old, new, count=None):
+    goldenkit.replace(nb, needle, old, new, count)
 
 
 def build(name):
@@ -126,22 +105,7 @@ history_l2_200 = model_l2_200.fit(data.F_train, data.y_train, epochs=EPOCHS, bat
 
 
 def main(argv) -> int:
-    check = "--check" in argv
-    OUT.mkdir(parents=True, exist_ok=True)
-    stale = []
-    for name in EXPECTED:
-        text = nbformat.writes(build(name)) + "\n"
-        path = OUT / f"{name}.ipynb"
-        if check:
-            if not path.exists() or path.read_text() != text:
-                stale.append(path.name)
-        else:
-            path.write_text(text)
-    stale += [f"{p.name} (not generated)" for p in OUT.glob("*.ipynb") if p.stem not in EXPECTED]
-    if stale:
-        print("stale Lab 4 golden submissions (run tests/grading/test_lab04_golden.py):", *stale)
-        return 1
-    return 0
+    return goldenkit.write_or_check(OUT, EXPECTED, build, argv, "Lab 4", "tests/grading/test_lab04_golden.py")
 
 
 # --------------------------------------------------------------------------- tests
@@ -150,20 +114,11 @@ DEFAULT = ["all_correct", "ex2_no_restore_best_weights", "unanswered"]
 
 
 def grade_lab04(names):
-    from dlex.grading import sandbox
-    from dlex.grading.grader import GradeOptions, grade
-
-    options = GradeOptions(jobs=2, limits=sandbox.Limits(timeout_s=300))
-    return {r.id: r for r in grade("lab04", [OUT / f"{name}.ipynb" for name in names], options)}
+    return goldenkit.grade_named("lab04", OUT, names, timeout_s=300)
 
 
 def assert_marks(report, name):
-    marks, words = EXPECTED[name]
-    got = {r.id: r.score for r in report.results}
-    text = report.feedback_text()
-    assert got == pytest.approx(marks), f"{name}: {got}\n{text}\n{report.run.get('log_tail', '')[-2000:]}"
-    for word in words:
-        assert word.lower() in text.lower(), f"{name}: {word!r} missing from\n{text}"
+    goldenkit.assert_marks(report, EXPECTED, name)
 
 
 @pytest.fixture(scope="module")

@@ -11,19 +11,16 @@ training reviews, one epoch). Three are graded in the default suite, all with ``
 The sandbox attacks are lab-independent and live with Lab 2's (test_golden.py).
 """
 
-import ast
 import sys
 from pathlib import Path
 
-import nbformat
 import pytest
+
+import goldenkit
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "submissions" / "lab07"
-sys.path.insert(0, str(HERE.parents[1] / "src"))
 
-from dlex.labs import get_lab  # noqa: E402
-from dlex.labs.solutions import learner_copy  # noqa: E402
 
 # The cells kept, each found by a line it contains, in lab order.
 KEEP = ("import re", "NUM_WORDS = 10000", "dlex.data.load_imdb(", "x_train_padded = keras.utils.pad_sequences",
@@ -48,47 +45,15 @@ EXPECTED = {   # name: (marks, words the feedback must contain, any case)
 }
 
 
-def _without_figures(source: str) -> str:
-    """The cell's code minus its top-level ``plots.…(…)`` calls (they only draw)."""
-    drop = set()
-    for node in ast.parse(source).body:
-        call = node.value if isinstance(node, ast.Expr) else None
-        if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and \
-                isinstance(call.func.value, ast.Name) and call.func.value.id == "plots":
-            drop.update(range(node.lineno, node.end_lineno + 1))
-    return "\n".join(line for number, line in enumerate(source.splitlines(), 1) if number not in drop)
-
-
-def _kept(reference) -> list[int]:
-    """Indexes of the title and of the cells named in KEEP, found in the reference solution."""
-    indexes = [0]
-    for needle in KEEP:
-        found = [i for i, c in enumerate(reference.cells) if c.cell_type == "code" and needle in c.source]
-        assert len(found) == 1, f"expected one cell containing {needle!r}, found {len(found)}"
-        indexes.append(found[0])
-    return indexes
-
-
 def _cut_down(solutions: bool):
-    lab = get_lab("lab07").notebook()
-    reference, chosen = learner_copy(lab, solutions=True), learner_copy(lab, solutions=solutions)
-    chosen.cells = [chosen.cells[i] for i in _kept(reference)]
-    for cell in chosen.cells[1:]:
-        cell.source = _without_figures(cell.source)
-    return chosen
+    return goldenkit.cut_down("lab07", KEEP, solutions, figures=False)
 
 
-def _find(nb, needle):
-    for cell in nb.cells:
-        if cell.cell_type == "code" and needle in cell.source:
-            return cell
-    raise KeyError(needle)
+_find = goldenkit.find
 
 
 def _replace(nb, needle, old, new, count=1):
-    cell = _find(nb, needle)
-    assert cell.source.count(old) == count, (needle, old)
-    cell.source = cell.source.replace(old, new)
+    goldenkit.replace(nb, needle, old, new, count)
 
 
 def build(name):
@@ -117,22 +82,7 @@ def build(name):
 
 
 def main(argv) -> int:
-    check = "--check" in argv
-    OUT.mkdir(parents=True, exist_ok=True)
-    stale = []
-    for name in EXPECTED:
-        text = nbformat.writes(build(name)) + "\n"
-        path = OUT / f"{name}.ipynb"
-        if check:
-            if not path.exists() or path.read_text() != text:
-                stale.append(path.name)
-        else:
-            path.write_text(text)
-    stale += [f"{p.name} (not generated)" for p in OUT.glob("*.ipynb") if p.stem not in EXPECTED]
-    if stale:
-        print("stale Lab 7 golden submissions (run tests/grading/test_lab07_golden.py):", *stale)
-        return 1
-    return 0
+    return goldenkit.write_or_check(OUT, EXPECTED, build, argv, "Lab 7", "tests/grading/test_lab07_golden.py")
 
 
 # --------------------------------------------------------------------------- tests
@@ -141,20 +91,11 @@ DEFAULT = ["all_correct", "ex1_rates_swapped", "ex2_not_bidirectional"]
 
 
 def grade_lab07(names):
-    from dlex.grading import sandbox
-    from dlex.grading.grader import GradeOptions, grade
-
-    options = GradeOptions(jobs=2, limits=sandbox.Limits(timeout_s=600))
-    return {r.id: r for r in grade("lab07", [OUT / f"{name}.ipynb" for name in names], options)}
+    return goldenkit.grade_named("lab07", OUT, names, timeout_s=600)
 
 
 def assert_marks(report, name):
-    marks, words = EXPECTED[name]
-    got = {r.id: r.score for r in report.results}
-    text = report.feedback_text()
-    assert got == pytest.approx(marks), f"{name}: {got}\n{text}\n{report.run.get('log_tail', '')[-2000:]}"
-    for word in words:
-        assert word.lower() in text.lower(), f"{name}: {word!r} missing from\n{text}"
+    goldenkit.assert_marks(report, EXPECTED, name)
 
 
 @pytest.fixture(scope="module")
