@@ -1,10 +1,11 @@
 """Time training epochs of lab models on the backend this process runs (a ``dlex bench`` worker).
 
     KERAS_BACKEND=jax python -m dlex.bench.epochs --models lab02.model_a --repeat 3
+    ... --lab-models lab02.model_a --samples 2000   # also the lab variant; a subset per epoch
 
-Prints one JSON object: per model, the seconds of each timed epoch for the "lab" and
-"plain" variants (interleaved lab, plain, lab, plain …, after one warm-up epoch each,
-which also compiles), and this machine's float32 GEMM rate.
+Prints one JSON object: per model, the examples per epoch and the seconds of each timed
+epoch for the "plain" and "lab" variants (interleaved plain, lab, plain, lab …, after one
+warm-up fit each, which also compiles), and this machine's float32 GEMM rate.
 """
 
 import argparse
@@ -31,29 +32,44 @@ def gemm_gflops(size: int = 1024, repeat: int = 5) -> float:
     return 2 * size**3 / best / 1e9
 
 
-def _epoch(model, x, y, batch_size, fit_kwargs) -> float:
+def _epoch(model, inputs: dict, epochs: int) -> float:
+    """Seconds per epoch of one ``fit`` call over ``epochs`` epochs."""
     start = time.perf_counter()
-    model.fit(x, y, batch_size=batch_size, epochs=1, verbose=0, shuffle=True, **fit_kwargs)
-    return time.perf_counter() - start
+    model.fit(**inputs, epochs=epochs, verbose=0)
+    return (time.perf_counter() - start) / epochs
 
 
-def time_model(spec, repeat: int, with_lab: bool) -> dict:
-    """Seconds per epoch, ``repeat`` times each, of the plain (and lab) variant."""
-    import keras
+def _variants(spec, x, y, with_lab: bool) -> dict:
+    """Per variant: the function building its model and what its ``fit`` reads.
+
+    Plain: the arrays, shuffled, in batches of the spec's size. The lab: its own model
+    and dataset where the spec has them, and its extra ``fit`` arguments.
+    """
+    arrays = {"x": x, "y": y, "batch_size": spec.batch_size, "shuffle": True}
+    variants = {"plain": (spec.build, arrays)}
+    if with_lab:
+        inputs = {"x": spec.lab_data(x, y, spec.batch_size)} if spec.lab_data else arrays
+        variants["lab"] = (spec.lab_build or spec.build, {**inputs, **spec.lab_fit})
+    return variants
+
+
+def time_model(spec, repeat: int, with_lab: bool, samples: int | None = None) -> dict:
+    """Seconds per epoch, ``repeat`` times each, of the plain (and lab) variant, on the
+    first ``samples`` examples of the epoch's data (all by default)."""
+    from dlex.runtime import seed  # as the labs seed: without importing TensorFlow on other backends
 
     x, y = spec.data()
-    variants = {"plain": {}}
-    if with_lab:
-        variants["lab"] = dict(spec.lab_fit)
+    x, y = x[:samples], y[:samples]
+    variants = _variants(spec, x, y, with_lab)
     models = {}
-    for name in variants:
-        keras.utils.set_random_seed(0)
-        models[name] = spec.build()
-        _epoch(models[name], x, y, spec.batch_size, variants[name])  # warm-up and compile
+    for name, (build, inputs) in variants.items():
+        seed(0)
+        models[name] = build()
+        _epoch(models[name], inputs, spec.fit_epochs)  # warm-up and compile
     times = {name: [] for name in variants}
     for _ in range(repeat):
-        for name, fit_kwargs in variants.items():
-            times[name].append(_epoch(models[name], x, y, spec.batch_size, fit_kwargs))
+        for name, (_, inputs) in variants.items():
+            times[name].append(_epoch(models[name], inputs, spec.fit_epochs))
     return {"samples": len(x), "epochs": times}
 
 
@@ -63,6 +79,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--models", nargs="*")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--samples", type=int, help="time only the first N examples of each epoch")
     parser.add_argument(
         "--lab-models", nargs="*", default=[], help="models whose lab variant runs on this backend"
     )
@@ -71,7 +88,7 @@ def main() -> None:
 
     result = {"backend": keras.backend.backend(), "gemm_gflops": gemm_gflops(), "models": {}}
     for spec in resolve(args.models):
-        result["models"][spec.name] = time_model(spec, args.repeat, spec.name in args.lab_models)
+        result["models"][spec.name] = time_model(spec, args.repeat, spec.name in args.lab_models, args.samples)
     print("DLEX-BENCH " + json.dumps(result), flush=True)
 
 

@@ -22,7 +22,7 @@ def installed_backends() -> list[str]:
     return [b for b in KNOWN_BACKENDS if importlib.util.find_spec(b) is not None]
 
 
-def _worker(backend: str, models: list[str], lab_models: list[str], repeat: int) -> dict:
+def _worker(backend: str, models: list[str], lab_models: list[str], repeat: int, samples: int | None) -> dict:
     command = [
         sys.executable,
         "-m",
@@ -33,6 +33,7 @@ def _worker(backend: str, models: list[str], lab_models: list[str], repeat: int)
         *models,
         "--lab-models",
         *lab_models,
+        *(["--samples", str(samples)] if samples else []),
     ]
     env = {**os.environ, "KERAS_BACKEND": backend, "TF_CPP_MIN_LOG_LEVEL": "3"}
     proc = subprocess.run(command, capture_output=True, text=True, env=env)
@@ -45,8 +46,11 @@ def _worker(backend: str, models: list[str], lab_models: list[str], repeat: int)
     )
 
 
-def run(models: list[str] | None = None, backends: list[str] | None = None, repeat: int = 3) -> list[dict]:
-    """One row per model: median epoch seconds per backend, lab/plain ratio, GEMM floor."""
+def run(
+    models: list[str] | None = None, backends: list[str] | None = None, repeat: int = 3, samples: int | None = None
+) -> list[dict]:
+    """One row per model: examples per epoch, median epoch seconds per backend, lab/plain
+    ratio, GEMM floor. ``samples`` times only that many examples of each epoch."""
     specs = resolve(models)
     available = installed_backends()
     backends = backends or available
@@ -61,13 +65,14 @@ def run(models: list[str] | None = None, backends: list[str] | None = None, repe
     results = {}
     for backend in backends:
         on_this = [name for name, b in lab_backend.items() if b == backend]
-        results[backend] = _worker(backend, [s.name for s in specs], on_this, repeat)
+        results[backend] = _worker(backend, [s.name for s in specs], on_this, repeat, samples)
     rows = []
     for spec in specs:
         plain = {b: statistics.median(r["models"][spec.name]["epochs"]["plain"]) for b, r in results.items()}
         fastest = min(plain, key=plain.get)
         row = {
             "model": spec.name,
+            "samples": next(iter(results.values()))["models"][spec.name]["samples"],
             "plain_seconds": plain,
             "fastest_backend": fastest,
             "lab_backend": lab_backend[spec.name],
