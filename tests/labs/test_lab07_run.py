@@ -66,6 +66,8 @@ def test_every_classifier_trained_one_epoch_and_was_scored(quick):
     for name in CLASSIFIERS:
         assert 0.0 <= m[f"{name}.test_accuracy"] <= 1.0, name
         assert m[f"{name}.epochs_run"] == 1 and m[f"{name}.seconds_per_epoch"] > 0, name
+        # A first epoch always improves on nothing: the plateau callback leaves the rate alone.
+        assert m[f"{name}.final_learning_rate"] == pytest.approx(1e-3), name
     assert m["embedding.params"] == 82_001 and m["simple_rnn.params"] == 322_113
     assert m["gru.params"] == m["gru_fixed.params"] == m["gru_dropout.params"] == 326_369
     assert m["lstm.params"] == 328_353 and m["bigru.params"] == 332_737
@@ -100,6 +102,10 @@ def test_full_run_meets_its_accuracy_and_time_targets(tmp_path, data_dir):
     assert m["summary.best_test_accuracy"] >= 0.88
     assert m["gru_fixed.test_accuracy"] > 0.85 and m["simple_rnn.test_accuracy"] > 0.75
     assert m["embedding.test_accuracy"] > 0.84
+    # The course's three models keep their rate; the practitioner's stop on a plateau,
+    # after their rate was cut at least once.
+    assert all(m[f"{name}.final_learning_rate"] == pytest.approx(1e-3) for name in ("embedding", "simple_rnn", "gru"))
+    assert all(m[f"{name}.final_learning_rate"] <= 3e-4 + 1e-9 for name in ("gru_fixed", "lstm", "gru_dropout", "bigru"))
     assert m["forecast.rmse"] < 0.7 * m["forecast.naive_rmse"]
     assert m["generation.val_bits_per_char"] < m["generation.unigram_bits_per_char"] - 1
     assert m["run.seconds"] < 480

@@ -76,6 +76,7 @@ TRAIN_LIMIT = 0
 TEST_LIMIT = 0
 MAX_EPOCHS = 20
 PATIENCE = 3
+LR_FACTOR = 0.3
 BATCH_SMALL = 256
 L2_SMALL = 0.0001
 BUCKET_WIDTHS = [100, 150, 200, 250]
@@ -422,7 +423,7 @@ dlex.record("data.validation_reviews", len(val_reviews))
 # * **The backend.** See Setup.
 #
 # `LengthBuckets` produces such batches for Keras; `train` fits a model with early
-# stopping, times each epoch and scores the restored model on the test set.
+# stopping (and section 8's learning-rate drop unless `lr_drop=False`), times each epoch and scores the restored model on the test set.
 
 # %%
 class LengthBuckets(keras.utils.PyDataset):
@@ -506,10 +507,16 @@ def keep_result(name, seed, timer, **numbers):
     return RESULTS[name]
 
 
-def train(name, model, batch_size, seed, padded=False, callbacks=()):
-    """Fit with early stopping on the validation reviews; record and return the History."""
+def train(name, model, batch_size, seed, padded=False, callbacks=(), lr_drop=True):
+    """Fit with early stopping on the validation reviews; record and return the History.
+
+    ``lr_drop``: cut the learning rate by ``LR_FACTOR`` after every epoch that does not
+    improve the validation accuracy (section 8)."""
     early = keras.callbacks.EarlyStopping(monitor="val_accuracy", patience=PATIENCE,
                                           restore_best_weights=True)
+    if lr_drop:
+        callbacks = [keras.callbacks.ReduceLROnPlateau(monitor="val_accuracy", factor=LR_FACTOR, patience=1),
+                     *callbacks]
     timer = EpochTimer()
     if padded:      # fixed-length input (Flatten needs it): the padded arrays
         history = model.fit(x_fit, fit_labels, batch_size=batch_size, validation_data=(x_val, val_labels),
@@ -525,7 +532,8 @@ def train(name, model, batch_size, seed, padded=False, callbacks=()):
     test_accuracy = float(np.mean((test_p > 0.5) == y_test))
     val = history.history["val_accuracy"]
     result = keep_result(name, seed, timer, params=model.count_params(), test_accuracy=test_accuracy,
-                         best_val_accuracy=float(max(val)), best_epoch=int(np.argmax(val)) + 1)
+                         best_val_accuracy=float(max(val)), best_epoch=int(np.argmax(val)) + 1,
+                         final_learning_rate=float(keras.ops.convert_to_numpy(model.optimizer.learning_rate)))
     print(f"{name}: test accuracy {test_accuracy:.4f} with the weights of epoch {result['best_epoch']} "
           f"of {result['epochs_run']} (best validation accuracy {max(val):.4f}); "
           f"{result['seconds_per_epoch']:.1f} s per epoch")
@@ -567,7 +575,8 @@ model_embedding = keras.Sequential([
 model_embedding.compile(optimizer="rmsprop", loss="binary_crossentropy", metrics=["accuracy"])
 print(f"parameters: 10000·8 (embedding) + 250·8 + 1 (dense) = {10000 * 8 + 250 * 8 + 1:,}; "
       f"Keras: {model_embedding.count_params():,}")
-history_embedding = train("embedding", model_embedding, batch_size=256, seed=SEED_EMBEDDING, padded=True)
+history_embedding = train("embedding", model_embedding, batch_size=256, seed=SEED_EMBEDDING, padded=True,
+                          lr_drop=False)
 plots.plot_history(history_embedding, title="Embedding + flatten");
 
 # %% [markdown]
@@ -623,7 +632,7 @@ print(f"parameters: 10000·32 + (32·32 + 32·32 + 32) + (32 + 1) = "
       f"{10000 * 32 + 32 * 32 * 2 + 32 + 33:,}; Keras: {model_simple_rnn.count_params():,}")
 watch_simple_rnn = WeightWatcher()
 history_simple_rnn = train("simple_rnn", model_simple_rnn, batch_size=1024, seed=SEED_SIMPLE_RNN,
-                           callbacks=[watch_simple_rnn])
+                           callbacks=[watch_simple_rnn], lr_drop=False)
 plots.plot_history(history_simple_rnn, title="SimpleRNN(32), L2(0.01)");
 
 # %% [markdown]
@@ -637,7 +646,7 @@ model_gru = recurrent_classifier(
     keras.layers.GRU(32, kernel_regularizer=keras.regularizers.L2(0.01)), name="gru")
 initial_gru_weights = model_gru.get_weights()
 watch_gru = WeightWatcher()
-history_gru = train("gru", model_gru, batch_size=1024, seed=SEED_GRU, callbacks=[watch_gru])
+history_gru = train("gru", model_gru, batch_size=1024, seed=SEED_GRU, callbacks=[watch_gru], lr_drop=False)
 plots.plot_history(history_gru, title="GRU(32), L2(0.01)");
 
 # %% [markdown]
@@ -785,7 +794,8 @@ dlex.record("gru.penalty_share_end", share_end)
 # %% [markdown]
 # ## 8. What a practitioner changes
 #
-# Two changes, each aimed at one half of the diagnosis.
+# Three changes: the first two each aimed at one half of the diagnosis, the third at
+# what comes once the network learns.
 #
 # * **A penalty sized against the data loss.** λ = `L2_SMALL` (0.0001) instead of 0.01,
 #   on the same two matrices: 100 times weaker. The penalty's gradient 2λw shrinks by
@@ -797,8 +807,18 @@ dlex.record("gru.penalty_share_end", share_end)
 #   times as many updates per epoch. With RMSprop each update moves a weight by about the
 #   learning rate, so the number of updates, more than the number of epochs, sets how
 #   far the weights can travel; the GRU's weak start needs many of them.
+# * **A smaller step once progress stalls.** RMSprop moves each weight by roughly its
+#   learning rate (0.001) per update, whatever the size of the gradient. Close to a good
+#   solution such steps overshoot it, and validation accuracy swings up and down from
+#   epoch to epoch instead of settling. So after each epoch whose validation accuracy
+#   does not beat the best so far, we multiply the learning rate by `LR_FACTOR` = 0.3
+#   (`keras.callbacks.ReduceLROnPlateau`). A run that stalls for `PATIENCE` = 3 epochs
+#   in a row has had its rate cut three times, to 0.001 · 0.3³ ≈ 0.00003, when early
+#   stopping ends it. `train` does this for every model from here on; the three models
+#   above were trained as the course specified them (`lr_drop=False`). Section 14's
+#   table shows where each model's rate ended.
 #
-# Everything else stays: the architecture, RMSprop with its default learning rate, and
+# Everything else stays: the architecture, RMSprop with its default starting rate, and
 # **the same initial weights** (seed 4545). Early stopping keeps the best epoch.
 
 # %%
@@ -1167,19 +1187,21 @@ plots.plot_sequence_continuations(
 # ## 14. All models side by side
 #
 # Seconds per epoch are the median over the epochs after the first (the first also
-# builds the computation); they include the pass over the validation data. Test
-# results are those of the weights early stopping kept.
+# builds the computation); they include the pass over the validation data. "Last rate"
+# is the learning rate after the last epoch (it starts at 0.001). Test results are
+# those of the weights early stopping kept.
 
 # %%
 names = {"embedding": "Embedding + Flatten", "simple_rnn": "SimpleRNN, L2(0.01)", "gru": "GRU, L2(0.01)",
          "gru_fixed": "GRU, practitioner's", "lstm": "LSTM, practitioner's", "gru_dropout": "GRU + dropout (Ex. 1)",
          "bigru": "Bidirectional GRU (Ex. 2)", "char_gru": "Character GRU",
          "forecast": "Forecast, 1 GRU", "forecast_stacked": "Forecast, 2 GRUs"}
-print(f"{'model':27}{'parameters':>11}{'epochs':>8}{'s/epoch':>9}  test result")
+print(f"{'model':27}{'parameters':>11}{'epochs':>8}{'s/epoch':>9}{'last rate':>11}  test result")
 for key, label in names.items():
     r = RESULTS[key]
     outcome = r.get("result") or f"accuracy {r['test_accuracy']:.4f}"
-    print(f"{label:27}{r['params']:>11,}{r['epochs_run']:>8}{r['seconds_per_epoch']:>9.2f}  {outcome}")
+    rate = f"{r['final_learning_rate']:.1e}" if "final_learning_rate" in r else "-"
+    print(f"{label:27}{r['params']:>11,}{r['epochs_run']:>8}{r['seconds_per_epoch']:>9.2f}{rate:>11}  {outcome}")
 
 # %% [markdown]
 # **Averaging models.** The classifiers make partly different mistakes, so a common,
