@@ -230,25 +230,9 @@ def build(name):
 
 
 def main(argv) -> int:
-    check = "--check" in argv
-    OUT.mkdir(parents=True, exist_ok=True)
-    stale = []
-    for name in EXPECTED:
-        text = nbformat.writes(build(name)) + "\n"
-        path = OUT / f"{name}.ipynb"
-        if check:
-            if not path.exists() or path.read_text() != text:
-                stale.append(path.name)
-        else:
-            path.write_text(text)
-    for path in OUT.glob("*.ipynb"):
-        if path.stem not in EXPECTED:
-            stale.append(f"{path.name} (not generated)")
-    if stale:
-        print("stale golden submissions (run tests/grading/make_submissions.py):", *stale)
-        return 1
-    return 0
+    import goldenkit  # beside this file; shared with the Lab 3-7 golden tests
 
+    return goldenkit.write_or_check(OUT, EXPECTED, build, argv, "Lab 2", "tests/grading/make_submissions.py")
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

@@ -43,13 +43,13 @@ def _variants(spec, x, y, with_lab: bool) -> dict:
     """Per variant: the function building its model and what its ``fit`` reads.
 
     Plain: the arrays, shuffled, in batches of the spec's size. The lab: its own model
-    and dataset where the spec has them, and its extra ``fit`` arguments.
+    and dataset where the spec has them.
     """
     arrays = {"x": x, "y": y, "batch_size": spec.batch_size, "shuffle": True}
     variants = {"plain": (spec.build, arrays)}
     if with_lab:
         inputs = {"x": spec.lab_data(x, y, spec.batch_size)} if spec.lab_data else arrays
-        variants["lab"] = (spec.lab_build or spec.build, {**inputs, **spec.lab_fit})
+        variants["lab"] = (spec.lab_build or spec.build, inputs)
     return variants
 
 

@@ -3,7 +3,7 @@
 Each spec builds the model exactly as its lab does (a test compares parameter counts
 with the labs' own numbers) and says how the lab fits it where that differs from Keras's
 defaults: ``lab_build`` (the lab's compile arguments or input shape), ``lab_data`` (the
-lab's batches instead of arrays), ``lab_fit`` (extra ``fit`` arguments), ``lab_backend``
+lab's batches instead of arrays), ``fit_epochs`` (epochs per timed ``fit``), ``lab_backend``
 (a backend the lab runs on instead of the default). The "plain" variant is the same
 model fitted on the same data with Keras's defaults.
 
@@ -11,7 +11,7 @@ Only training is timed: the labs' validation passes, early stopping and checkpoi
 are left out on both sides.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from typing import Callable
 
@@ -26,7 +26,6 @@ class ModelSpec:
     build: Callable
     data: Callable  # () -> (x, y): one epoch's arrays
     batch_size: int
-    lab_fit: dict = field(default_factory=dict)
     lab_backend: str | None = None
     dense_layers: tuple = ()  # (inputs, units) per Dense layer, for the GEMM floor
     lab_build: Callable | None = None  # the lab's model, where it is built or compiled otherwise
