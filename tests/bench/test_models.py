@@ -67,11 +67,15 @@ def test_resolve_by_name_or_lab(names, expected):
 
 def test_lab_variants_differ_from_plain_where_the_labs_do():
     """Lab 4 compiles its batch-size-1 networks otherwise; Lab 7 feeds its recurrent
-    models length buckets; Labs 6 and 7 run on TensorFlow."""
+    models length buckets, its practitioner's models and exercises in batches of 32;
+    Lab 6 runs on TensorFlow, Lab 7 on the default backend."""
     assert all(SPECS[f"lab04.{n}"].lab_build for n in ("nn", "nn_batchnorm", "ex2"))
     recurrent = [s for s in resolve(["lab07"]) if s.name != "lab07.embedding"]
     assert all(s.lab_data and s.lab_build for s in recurrent)
-    assert {s.lab_backend for s in resolve(["lab06", "lab07"])} == {"tensorflow"}
+    assert {s.name.split(".")[1]: s.batch_size for s in recurrent} == {
+        "simple_rnn": 1024, "gru": 1024, "gru_fixed": 32, "lstm": 32, "gru_dropout": 32, "bigru": 32}
+    assert {s.lab_backend for s in resolve(["lab06"])} == {"tensorflow"}
+    assert {s.lab_backend for s in resolve(["lab07"])} == {None}
 
 
 def test_length_buckets_rebuild_the_labs_batches_from_padded_reviews():

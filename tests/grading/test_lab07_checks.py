@@ -141,3 +141,35 @@ def test_missing_objects_and_wrong_types():
 ])
 def test_early_stopping_rule(accuracy, patience, epochs, expected):
     assert _stopped_as_patience_says(accuracy, patience, epochs) is expected
+
+
+def keras_stops_after(accuracy, patience, min_delta):
+    """The epoch after which Keras's own EarlyStopping ends training on these values (or None)."""
+    import keras
+
+    stopper = keras.callbacks.EarlyStopping(monitor="val_accuracy", mode="max", patience=patience,
+                                            min_delta=min_delta)
+    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
+    stopper.set_model(model)
+    model.stop_training = False
+    stopper.on_train_begin()
+    for epoch, value in enumerate(accuracy):
+        stopper.on_epoch_end(epoch, {"val_accuracy": value})
+        if model.stop_training:
+            return epoch + 1
+    return None
+
+
+@pytest.mark.parametrize("accuracy", [
+    [0.80, 0.81, 0.8105, 0.8110],                 # gains below min_delta are not progress
+    [0.80, 0.8015, 0.8025, 0.8030, 0.8031],       # measured against the last real gain
+    [0.80, 0.81, 0.83, 0.8319, 0.85, 0.8501, 0.8502],
+])
+def test_early_stopping_rule_with_min_delta_matches_keras(accuracy):
+    """The check's rule with min_delta stops where Keras does, and not one epoch earlier."""
+    stopped = keras_stops_after(accuracy, patience=2, min_delta=0.002)
+    assert stopped is not None
+    assert _stopped_as_patience_says(accuracy[:stopped], 2, 20, min_delta=0.002)
+    assert not _stopped_as_patience_says(accuracy[:stopped + 1] + [0.99], 2, 20, min_delta=0.002)
+    # without min_delta the same history looks cut short: the parameter matters
+    assert not _stopped_as_patience_says(accuracy[:stopped], 2, 20)

@@ -7,7 +7,6 @@ numbers between 0 and 1. The full run (``-m slow``) checks the accuracy and time
 docs/performance.md ("Lab 7").
 """
 
-import importlib.util
 import json
 import subprocess
 import sys
@@ -38,10 +37,11 @@ def test_quick_run_writes_notebook_report_and_metrics(quick):
     assert m["run.ok"] is True and m["run.quick"] is True and m["params.MAX_EPOCHS"] == 1
 
 
-def test_runs_on_the_labs_preferred_backend_when_installed(quick):
+def test_runs_on_dlex_default_backend(quick):
+    """Lab 7 names no backend of its own: JAX's cost per review does not grow with small
+    batches (docs/performance.md, "Lab 7")."""
     _, m = quick
-    expected = "tensorflow" if importlib.util.find_spec("tensorflow") else "jax"
-    assert m["run.backend"] == expected
+    assert m["run.backend"] == "jax"
 
 
 def test_numpy_cells_equal_keras_and_bptt_equals_finite_differences(quick):
@@ -98,7 +98,8 @@ def test_generation_and_forecast(quick):
 def test_full_run_meets_its_accuracy_and_time_targets(tmp_path, data_dir):
     m = run_lab07(tmp_path / "full", timeout=1800)
     assert m["run.ok"] is True and m["checks.lab07.ex1"] == 1 and m["checks.lab07.ex2"] == 1
-    assert m["gru.test_accuracy"] < 0.55                       # the specified GRU learns nothing
+    # The specified GRU learns nothing: its answers hardly depend on the review.
+    assert m["gru.prediction_std"] < 0.01 and m["gru.embedding_norm_end"] < 0.05 * m["gru.embedding_norm_start"]
     assert m["summary.best_test_accuracy"] >= 0.88
     assert m["gru_fixed.test_accuracy"] > 0.85 and m["simple_rnn.test_accuracy"] > 0.75
     assert m["embedding.test_accuracy"] > 0.84

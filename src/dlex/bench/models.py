@@ -330,21 +330,21 @@ def _lab06():
 
 
 def _lab07():
-    """Lab 7's review classifiers on TensorFlow. The lab feeds the recurrent ones length
-    buckets (``lab_data``) through a model taking any length (``lab_build``)."""
-    small = 0.0001  # the lab's L2_SMALL
+    """Lab 7's review classifiers (on dlex's default backend, JAX). The lab feeds the
+    recurrent ones length buckets (``lab_data``) through a model taking any length
+    (``lab_build``); its practitioner's models and exercises use batches of 32."""
+    small, batch = 0.0001, 32  # the lab's L2_SMALL and BATCH_SMALL
     recurrent = [  # name, batch size, recurrent layer, L2 on the embedding
         ("simple_rnn", 1024, _recurrent("SimpleRNN", l2=0.01), 0.01),
         ("gru", 1024, _recurrent("GRU", l2=0.01), 0.01),
-        ("gru_fixed", 256, _recurrent("GRU", l2=small), small),
-        ("lstm", 256, _recurrent("LSTM", l2=small), small),
-        ("gru_dropout", 256, _recurrent("GRU", dropout=0.5, recurrent_dropout=0.1), None),
-        ("bigru", 256, _recurrent("GRU", bidirectional=True, dropout=0.3, recurrent_dropout=0.02), 0.01),
+        ("gru_fixed", batch, _recurrent("GRU", l2=small), small),
+        ("lstm", batch, _recurrent("LSTM", l2=small), small),
+        ("gru_dropout", batch, _recurrent("GRU", dropout=0.5, recurrent_dropout=0.1), None),
+        ("bigru", batch, _recurrent("GRU", bidirectional=True, dropout=0.3, recurrent_dropout=0.02), 0.01),
     ]
-    embedding = ModelSpec("lab07.embedding", _imdb_classifier(l2=0.01, dim=8), _imdb_padded, 256,
-                          lab_backend="tensorflow")
+    embedding = ModelSpec("lab07.embedding", _imdb_classifier(l2=0.01, dim=8), _imdb_padded, 256)
     return [embedding] + [
-        ModelSpec(f"lab07.{name}", _imdb_classifier(make, l2), _imdb_padded, batch_size, lab_backend="tensorflow",
+        ModelSpec(f"lab07.{name}", _imdb_classifier(make, l2), _imdb_padded, batch_size,
                   lab_build=_imdb_classifier(make, l2, any_length=True), lab_data=_length_buckets)
         for name, batch_size, make, l2 in recurrent]
 

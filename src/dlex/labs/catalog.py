@@ -18,11 +18,14 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import nbformat
 import yaml
 
 from dlex.errors import LabError
+
+if TYPE_CHECKING:  # nbformat pulls in jsonschema's format checkers: 2 s to import, in every kernel
+    import nbformat
 
 LAB_DIR = Path(__file__).parent
 _REQUIRED = {"lab": int, "title": str, "description": str,
@@ -45,7 +48,7 @@ class Lab:
     backend: str | None = None
     headline: tuple = ()
 
-    def notebook(self) -> nbformat.NotebookNode:
+    def notebook(self) -> "nbformat.NotebookNode":
         """The lab as a fresh (unexecuted) notebook."""
         import jupytext  # slow to import; only needed when a notebook is built
 

@@ -271,11 +271,12 @@ def check_compiled(values, challenge, label, name) -> Outcome:
                    "cross-entropy", hint)
 
 
-def _stopped_as_patience_says(val_accuracy: list, patience: int, epochs: int) -> bool:
-    """Keras's rule: stop once ``patience`` epochs in a row fail to raise the best value."""
+def _stopped_as_patience_says(val_accuracy: list, patience: int, epochs: int, min_delta: float = 0.0) -> bool:
+    """Keras's rule: stop once ``patience`` epochs in a row fail to raise the best value
+    by more than ``min_delta``."""
     best, waited = -math.inf, 0
     for i, value in enumerate(val_accuracy):
-        if value > best:
+        if value - min_delta > best:
             best, waited = value, 0
         else:
             waited += 1
@@ -286,6 +287,7 @@ def _stopped_as_patience_says(val_accuracy: list, patience: int, epochs: int) ->
 
 def check_history(values, params, name, history_name, result_name) -> Outcome:
     epochs, patience = _ask(params, "MAX_EPOCHS", 20), _ask(params, "PATIENCE", 3)
+    min_delta = _ask(params, "MIN_DELTA", 0.0)
     batch = _ask(params, "BATCH_SMALL", 256)
     n_fit = (_ask(params, "TRAIN_LIMIT", 0) or REVIEWS_IN_TRAINING_SET) - _ask(params, "VALIDATION_SIZE", 5000)
     steps_wanted = math.ceil(n_fit / batch) if n_fit > 0 else None
@@ -314,9 +316,10 @@ def check_history(values, params, name, history_name, result_name) -> Outcome:
     accuracy = curves["val_accuracy"]
     if not all(isinstance(v, float) and math.isfinite(v) for v in accuracy):
         return Outcome(what, False, "its validation accuracy is not a finite number")
-    if not _stopped_as_patience_says(accuracy, patience, epochs):
+    if not _stopped_as_patience_says(accuracy, patience, epochs, min_delta):
         return Outcome(what, False, f"training ran {len(accuracy)} epochs, past {patience} epochs without "
-                       "a better validation accuracy", "train with the train(...) helper: it stops early")
+                       f"a validation accuracy better by more than {min_delta:g}",
+                       "train with the train(...) helper: it stops early")
     return Outcome(what, True)
 
 
@@ -421,7 +424,7 @@ def judge_ex2(evidence, challenge, context) -> list[Outcome]:
     ]
 
 
-PARAMS = ("NUM_WORDS", "MAX_EPOCHS", "PATIENCE", "TRAIN_LIMIT", "VALIDATION_SIZE", "BATCH_SMALL")
+PARAMS = ("NUM_WORDS", "MAX_EPOCHS", "PATIENCE", "MIN_DELTA", "TRAIN_LIMIT", "VALIDATION_SIZE", "BATCH_SMALL")
 
 EXERCISES = (
     Exercise(id="lab07.ex1", title="A GRU with dropout", points=3,
