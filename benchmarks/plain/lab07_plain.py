@@ -73,10 +73,10 @@ CLASSIFIERS = [  # name, seed, batch size, model
     ("embedding", 654, 256, lambda: classifier(None, 0.01, dim=8, flatten=True)),
     ("simple_rnn", 7766, 1024, lambda: classifier(layers.SimpleRNN(32, kernel_regularizer=l2(0.01)), 0.01)),
     ("gru", 4545, 1024, lambda: classifier(layers.GRU(32, kernel_regularizer=l2(0.01)), 0.01)),
-    ("gru_fixed", 4545, 256, lambda: classifier(layers.GRU(32, kernel_regularizer=l2(1e-4)), 1e-4)),
-    ("lstm", 1997, 256, lambda: classifier(layers.LSTM(32, kernel_regularizer=l2(1e-4)), 1e-4)),
-    ("gru_dropout", 4321, 256, lambda: classifier(layers.GRU(32, dropout=0.5, recurrent_dropout=0.1))),
-    ("bigru", 678, 256, lambda: classifier(
+    ("gru_fixed", 4545, 32, lambda: classifier(layers.GRU(32, kernel_regularizer=l2(1e-4)), 1e-4)),
+    ("lstm", 1997, 32, lambda: classifier(layers.LSTM(32, kernel_regularizer=l2(1e-4)), 1e-4)),
+    ("gru_dropout", 4321, 32, lambda: classifier(layers.GRU(32, dropout=0.5, recurrent_dropout=0.1))),
+    ("bigru", 678, 32, lambda: classifier(
         layers.Bidirectional(layers.GRU(32, dropout=0.3, recurrent_dropout=0.02)), 0.01)),
 ]
 for name, seed, batch_size, build in CLASSIFIERS:

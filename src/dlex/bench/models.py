@@ -142,11 +142,12 @@ def _sequential(layers, loss, optimizer="rmsprop", metrics=("accuracy",), **comp
     return model
 
 
-def _dense(hidden, l2=None, optimizer="rmsprop", dropout=0.0):
+def _dense(hidden, l2=None, optimizer="rmsprop", dropout=0.0, **compile_args):
     """784 → Dense(n, relu) per ``hidden`` → Dense(10, softmax): Labs 2, 5 and 6.
 
     ``l2``: one penalty for every hidden kernel, or a tuple of one per layer; ``dropout``:
-    a Dropout layer after the first; ``optimizer``: a name, or a function making one.
+    a Dropout layer after the first; ``optimizer``: a name, or a function making one;
+    ``compile_args``: further arguments of ``compile`` (Lab 6's ``jit_compile``).
     """
     penalties = l2 if isinstance(l2, tuple) else (l2,) * len(hidden)
 
@@ -158,7 +159,8 @@ def _dense(hidden, l2=None, optimizer="rmsprop", dropout=0.0):
             layers.append(keras.layers.Dense(n, activation="relu", kernel_regularizer=_l2(penalty)))
             layers += [keras.layers.Dropout(dropout)] if i == 0 and dropout else []
         opt = optimizer() if callable(optimizer) else optimizer
-        return _sequential(layers + [keras.layers.Dense(10, activation="softmax")], "categorical_crossentropy", opt)
+        return _sequential(layers + [keras.layers.Dense(10, activation="softmax")], "categorical_crossentropy", opt,
+                           **compile_args)
 
     return build
 
@@ -319,13 +321,16 @@ def _lab05():
 
 def _lab06():
     """Lab 6 on TensorFlow: its two CNNs (50,000 images; 10,000 validate) and, for
-    comparison, Lab 2's Model A and Lab 5's Exercise 4 network (all 60,000)."""
+    comparison, Lab 2's Model A and Lab 5's Exercise 4 network (all 60,000), which the lab runs
+    50 steps per call (Model A also compiled with XLA)."""
     cnns = [ModelSpec(f"lab06.{name}", _cnn(padding), _mnist_images_fit, 128, lab_backend="tensorflow")
             for name, padding in (("cnn", "valid"), ("cnn_same", "same"))]
+    ex4 = ([512, 512], (None, 10.0), _adam_inverse_time, 0.5)
     dense = [ModelSpec("lab06.dense_lab02_a", _dense([512]), _mnist_flat, 128, lab_backend="tensorflow",
-                       dense_layers=_shape([512])),
-             ModelSpec("lab06.dense_lab05_ex4", _dense([512, 512], (None, 10.0), _adam_inverse_time, 0.5),
-                       _mnist_flat, 128, lab_backend="tensorflow", dense_layers=_shape([512, 512]))]
+                       dense_layers=_shape([512]),
+                       lab_build=_dense([512], jit_compile=True, steps_per_execution=50)),
+             ModelSpec("lab06.dense_lab05_ex4", _dense(*ex4), _mnist_flat, 128, lab_backend="tensorflow",
+                       dense_layers=_shape([512, 512]), lab_build=_dense(*ex4, steps_per_execution=50))]
     return cnns + dense
 
 

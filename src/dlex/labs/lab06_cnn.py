@@ -680,17 +680,26 @@ plots.plot_histories({"padding='valid'": history_cnn, "padding='same'": history_
 #   `Dense(512, relu, L2 10)` → `Dense(10, softmax)`, Adam with an inverse-time
 #   learning-rate decay, `EPOCHS_DENSE_LAB5` epochs (Lab 5 trains it for 20).
 #
-# Both read the flattened digits and train on the whole training set.
+# Both read the flattened digits and train on the whole training set. This lab runs
+# on TensorFlow for its convolutions, which is slower than JAX on dense networks. Two
+# compile settings win most of it back without changing what is computed: both
+# networks run `DENSE_STEPS` steps per call (`steps_per_execution`, as in Lab 4: the
+# same updates in the same order, Keras's per-step bookkeeping done once per call), and
+# Model A compiles its whole training step with XLA (`jit_compile=True`). Exercise 4's
+# network does not: on TensorFlow, XLA makes its training step several times slower.
+# docs/performance.md ("Lab 6") has the measurements.
 
 # %%
 x_train_flat = x_train_img.reshape(len(x_train_img), -1)
 x_test_flat = x_test_img.reshape(len(x_test_img), -1)
+DENSE_STEPS = 50
 
 
 def dense_model_a():
     model = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(512, activation="relu"),
                               keras.layers.Dense(10, activation="softmax")])
-    model.compile(optimizer="rmsprop", loss="categorical_crossentropy", metrics=["accuracy"])
+    model.compile(optimizer="rmsprop", loss="categorical_crossentropy", metrics=["accuracy"],
+                  jit_compile=True, steps_per_execution=DENSE_STEPS)
     return model
 
 
@@ -700,7 +709,8 @@ def dense_model_lab5():
         keras.layers.Dense(512, activation="relu", kernel_regularizer=keras.regularizers.L2(10.0)),
         keras.layers.Dense(10, activation="softmax")])
     decay = keras.optimizers.schedules.InverseTimeDecay(0.001, decay_steps=1, decay_rate=0.005)
-    model.compile(optimizer=keras.optimizers.Adam(decay), loss="categorical_crossentropy", metrics=["accuracy"])
+    model.compile(optimizer=keras.optimizers.Adam(decay), loss="categorical_crossentropy", metrics=["accuracy"],
+                  steps_per_execution=DENSE_STEPS)
     return model
 
 
