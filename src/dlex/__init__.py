@@ -14,7 +14,12 @@ BACKEND = _backend.configure()
 from dlex.errors import DlexError  # noqa: E402
 from dlex.runtime import record, seed  # noqa: E402
 
-__version__ = "0.1.0"
+try:  # the version lives once, in pyproject.toml; an uninstalled source tree has none
+    from importlib.metadata import version as _version
+
+    __version__ = _version("dlex")
+except Exception:  # PackageNotFoundError: running from a bare checkout on sys.path
+    __version__ = "0+unknown"
 __all__ = ["BACKEND", "DlexError", "record", "seed", "__version__"]
 
 
