@@ -38,7 +38,7 @@ def test_status_all_good(shared, cli):
 def test_status_reports_bad_and_missing(shared, data_dir, cli):
     bad = truncated(shared / "mnist.npz", data_dir / "mnist.npz")
     result = cli("status")
-    assert result.exit_code == 0
+    assert result.exit_code == 1
     assert "BAD" in result.stdout and "missing" in result.stdout
     assert str(bad) in result.stderr and "dlex data fetch mnist" in result.stderr
 
@@ -60,7 +60,14 @@ def test_verify_bad_file_exits_1_naming_it(shared, data_dir, cli):
 
 def test_verify_nothing_present(data_dir, cli):
     result = cli("verify")
-    assert result.exit_code == 0 and "No dataset files found" in result.stdout
+    assert result.exit_code == 1 and "No dataset files found" in result.stderr
+    assert "What to do:" in result.stderr and "dlex data fetch" in result.stderr
+
+
+def test_status_with_files_only_missing_exits_0(data_dir, cli):
+    result = cli("status")
+    assert result.exit_code == 0
+    assert result.stdout.count("missing") >= 3 and "dlex data fetch" in result.stdout
 
 
 def test_fetch_unknown_name_is_a_usage_error(cli):

@@ -1,11 +1,12 @@
 """``dlex data``: see, download and verify the course's dataset files.
 
-    dlex data status          where each file is and whether it is good
+    dlex data status          where each file is and whether it is good; exit 1 if any is bad
     dlex data fetch [NAME]    download what is missing (NAME: mnist, imdb, imdb_word_index)
-    dlex data verify          check every copy present; exit 1 if any is bad
+    dlex data verify          check every copy present; exit 1 if any is bad or none is found
 
 Exit codes: 0 success, 1 a data problem (message and what to do in red), 2 a usage
-error (e.g. an unknown NAME).
+error (e.g. an unknown NAME). A file that is only missing is not an error for ``status``
+(the labs download it on first use); a bad one is, since every lab would refuse it.
 """
 
 from typing import Annotated, Optional
@@ -114,6 +115,8 @@ def status() -> None:
             f"into {keras_cache_dir()}, or place the files in a folder named by DLEX_DATA_DIR.",
             soft_wrap=True,
         )
+    if any(r.state == "bad" for r in records):
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -163,9 +166,10 @@ def verify() -> None:
         _fail(exc)
     out = _out()
     if not records:
-        out.print(f"No dataset files found. {_where()}", soft_wrap=True)
-        out.print("Run `dlex data fetch` to download them.")
-        return
+        _print_error(f"No dataset files found, so nothing was verified. {_where()}",
+                     "run `dlex data fetch` to download them, or set DLEX_DATA_DIR to a folder that "
+                     "holds mnist.npz, imdb.npz and imdb_word_index.json.")
+        raise typer.Exit(1)
     out.print(_table(records, "Verified copies"))
     bad = [r for r in records if r.state == "bad"]
     if bad:
