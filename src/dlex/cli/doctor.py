@@ -1,12 +1,17 @@
-"""``dlex doctor``: what this machine runs the labs with."""
+"""``dlex doctor``: what this machine runs the labs with, against what the course was tested with."""
 
 import os
 import platform
 import sys
 from importlib import metadata
+from pathlib import Path
+from typing import Optional
 
+import typer
 from rich.console import Console
 from rich.table import Table
+
+from dlex import environment
 
 console = Console()
 BACKENDS = {"jax": "jaxlib", "tensorflow": "tensorflow", "torch": "torch"}
@@ -38,8 +43,42 @@ def devices(backend: str) -> list[str]:
     return ["unknown"]
 
 
-def doctor() -> None:
-    """Print Python, Keras, backend, devices and data status."""
+def versions_table(rows: list, lock: Path | None, every: bool) -> Table:
+    """dlex's dependencies, and every other locked package that differs (all with ``every``)."""
+    source = f"tested = {lock}" if lock else "no lock found (installed from a wheel): declared ranges only"
+    table = Table(title=f"versions ({source})")
+    for column in ("package", "installed", "tested", "declared", "status"):
+        table.add_column(column)
+    colour = {environment.TESTED: "green", environment.NEWER: "yellow", environment.OLDER: "yellow"}
+    for row in rows:
+        if every or row.direct or row.status != environment.TESTED:
+            table.add_row(row.name, row.installed or "-", row.tested or "-", row.declared or "-",
+                          f"[{colour.get(row.status, 'red')}]{row.status}[/]")
+    return table
+
+
+def report_versions(lock: Path | None, every: bool = False) -> None:
+    """Print the versions table, then what to do about each package outside what was tested."""
+    rows = environment.compare(lock)
+    console.print(versions_table(rows, lock, every))
+    off = [row for row in rows if row.status != environment.TESTED]
+    for row in off:
+        console.print(f"{row.name} {row.installed or '(not installed)'}: {row.status} - {row.advice}",
+                      highlight=False)
+    if not off:
+        console.print("Every package is the version the course was tested with.")
+    elif lock:
+        console.print("All at once, as tested: `make setup` in the course folder "
+                      f"(or: pip install -r {lock} --no-deps).", highlight=False)
+
+
+def doctor(lock: Optional[Path] = typer.Option(None, "--lock", exists=True, dir_okay=False,
+                                               help="compare with this lock file (default: $DLEX_LOCK, "
+                                               "else the checkout's requirements.lock)"),
+           every: bool = typer.Option(False, "--all", help="list every locked package, not only "
+                                      "dlex's dependencies and those that differ"),
+           ) -> None:
+    """Print Python, Keras, backend, devices, versions against the tested ones, and data status."""
     import dlex
 
     table = Table(title="dlex doctor", show_header=False)
@@ -58,6 +97,7 @@ def doctor() -> None:
     except Exception as exc:  # noqa: BLE001 - doctor reports, it does not crash
         table.add_row("devices", f"[red]backend {dlex.BACKEND} failed to load: {exc}[/]")
     console.print(table)
+    report_versions(lock or environment.find_lock(), every)
     from dlex.cli.data import status
 
     status()

@@ -48,6 +48,15 @@ def _progress() -> Progress:
                     TimeElapsedColumn(), console=console, transient=True)
 
 
+def _print_environment_notes(lab: str) -> None:
+    """A line for each way this environment is outside what the course was tested with."""
+    from dlex.environment import run_notes
+    from dlex.labs import all_labs, get_lab
+
+    for note in run_notes(all_labs() if lab.strip().lower() == "all" else [get_lab(lab)]):
+        console.print(f"[yellow]{note}[/]", highlight=False, soft_wrap=True)
+
+
 def _check_out(out: Optional[Path]) -> None:
     if out is not None and out.exists() and any(out.iterdir()):
         raise LabError(f"output folder {out} is not empty",
@@ -66,6 +75,7 @@ def run(lab: str = typer.Argument(..., help="lab name (lab02 … lab07) or 'all'
     from dlex.runner.parameters import parse_assignment
 
     _check_out(out)
+    _print_environment_notes(lab)
     if lab.strip().lower() == "all":
         if set_:
             raise LabError("--set applies to one lab, not to 'all'", "run that lab on its own")
