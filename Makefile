@@ -17,7 +17,11 @@ OLDEST_TESTS := tests/cli tests/grading tests/runner/test_lab02_run.py \
                 tests/labs/test_lab03_run.py tests/labs/test_lab04_run.py \
                 tests/labs/test_lab05_run.py tests/labs/test_lab06_run.py tests/labs/test_lab07_run.py
 
-.PHONY: lab test test-all test-oldest test-newest lock setup clean
+# Where the lock must install from wheels alone (README, "Set-up"); `make lock-check` tries each.
+LOCK_PLATFORMS := x86_64-manylinux_2_28 aarch64-manylinux_2_28 aarch64-apple-darwin
+LOCK_PYTHONS   := 3.11 3.12 3.13 3.14
+
+.PHONY: lab test test-all test-oldest test-newest lock lock-check setup clean
 
 lab: $(STAMP)            ## set up, then run Lab 2 in full (report in runs/)
 	$(BIN)/dlex run lab02
@@ -81,6 +85,15 @@ $(NEWEST)/.installed:
 lock:                    ## refresh requirements.lock (UPGRADE=1: the newest versions)
 	test -x $(BIN)/uv || { $(PYTHON) -m venv $(VENV) && $(BIN)/python -m pip install --quiet uv; }
 	$(BIN)/uv pip compile pyproject.toml $(LOCK_FLAGS) $(if $(UPGRADE),--upgrade --refresh) -o $(LOCK)
+	$(MAKE) lock-check
+
+lock-check:              ## every supported platform and Python installs the lock from wheels (dry run)
+	test -x $(BIN)/uv || { $(PYTHON) -m venv $(VENV) && $(BIN)/python -m pip install --quiet uv; }
+	for platform in $(LOCK_PLATFORMS); do for python in $(LOCK_PYTHONS); do \
+	  echo "lock-check: $$platform, Python $$python"; \
+	  $(BIN)/uv pip install --dry-run --quiet --only-binary :all: --no-deps --require-hashes \
+	    --python-platform $$platform --python-version $$python --target $(VENV)/lock-check -r $(LOCK) \
+	    || exit 1; done; done; rm -rf $(VENV)/lock-check
 
 clean:
 	rm -rf $(VENV) $(OLDEST) $(NEWEST) runs .pytest_cache
