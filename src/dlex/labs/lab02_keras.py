@@ -39,7 +39,7 @@
 # `import dlex` must come before `import keras`: it picks the Keras *backend* (the
 # library that does the arithmetic — JAX unless you set `KERAS_BACKEND`).
 
-# %%
+# %% part="setup"
 import time
 
 import dlex
@@ -55,7 +55,7 @@ print(f"Keras {keras.__version__} on the {keras.backend.backend()} backend")
 # A **seed** fixes the random numbers (initial weights, shuffling), so the same seed
 # on the same machine gives the same results every time.
 
-# %% tags=["parameters"]
+# %% tags=["parameters"] part="parameters"
 SEED_A = 9898
 SEED_B = 4678
 SEED_C = 2432
@@ -154,7 +154,7 @@ dlex.record("prep.sparse_vs_onehot_max_diff", float(np.max(np.abs(np.asarray(den
 # optimizer, RMSprop, decides how far to move each weight at each step. We also ask
 # Keras to report **accuracy**, the fraction of digits classified correctly.
 
-# %%
+# %% part="model-a"
 dlex.seed(SEED_A)
 model_a = keras.Sequential([
     keras.Input(shape=(784,)),
@@ -259,7 +259,7 @@ dlex.record("model_b.test_accuracy", model_b.evaluate(x_test_flat, y_test_hot, v
 # more complicated functions. It can also memorise the training images more easily.
 # Model C stacks two hidden layers of 512 ReLU units.
 
-# %%
+# %% part="model-c"
 dlex.seed(SEED_C)
 model_c = keras.Sequential([
     keras.Input(shape=(784,)),
@@ -307,7 +307,7 @@ dlex.record("model_c.test_accuracy", test_accuracy_c)
 #
 # Model D is Model C with λ = 0.001 on both hidden layers.
 
-# %%
+# %% part="model-d"
 dlex.seed(SEED_D)
 model_d = keras.Sequential([
     keras.Input(shape=(784,)),
@@ -420,7 +420,7 @@ for name, hidden, model, accuracy, epochs in rows:
 # `ex1_param_count` to its number of parameters, **worked out with the m·n + n rule**
 # (not by calling `count_params`).
 
-# %%
+# %% part="ex1"
 ### BEGIN SOLUTION
 model_ex1 = keras.Sequential([
     keras.Input(shape=(784,)),
@@ -448,7 +448,7 @@ dlex.check("lab02.ex1")
 # model `model_ex2` and the value `fit` returns `history_ex2`. Then compare its test
 # accuracy with Model A's.
 
-# %%
+# %% part="ex2"
 ### BEGIN SOLUTION
 dlex.seed(SEED_EX2)
 model_ex2 = keras.Sequential([

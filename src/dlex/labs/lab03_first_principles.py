@@ -46,7 +46,7 @@
 # NumPy implementations, which are small enough to read: `dlex.scratch.network` holds
 # the multi-layer perceptron used below, `dlex.scratch.optim` the optimizers.
 
-# %%
+# %% part="setup"
 import time
 
 import dlex
@@ -63,7 +63,7 @@ print(f"Keras {keras.__version__} on the {keras.backend.backend()} backend")
 # The settings of this lab: seeds, training steps and experiment sizes.
 # `dlex run lab03 --quick` replaces some of them to make a fast smoke run.
 
-# %% tags=["parameters"]
+# %% tags=["parameters"] part="parameters"
 SEED = 3
 PERCEPTRON_STEPS = 2000
 PERCEPTRON_LEARNING_RATE = 1.0
@@ -189,7 +189,7 @@ dlex.record("affine.stack_max_diff", float(np.max(np.abs(two_layers - one_map)))
 # perceptron on each with gradient descent, using `dlex.scratch.network.MLP` with no
 # hidden layer.
 
-# %%
+# %% part="xor-data"
 xor_x = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
 and_y = np.array([[0], [0], [0], [1]], dtype=float)
 xor_y = np.array([[0], [1], [1], [0]], dtype=float)
@@ -555,7 +555,7 @@ dlex.record("activations.sigmoid_factor_10_layers", sigmoid_peak ** 10)
 # a, relu(a) − relu(−a) = a, because one of the two terms is 0. So ŷ = x₁ − x₂
 # exactly, for every input.
 
-# %%
+# %% part="worked-network"
 W1_WORKED = np.array([[1.0, -1.0], [-1.0, 1.0]])
 W2_WORKED = np.array([[1.0], [-1.0]])
 plots.plot_network([W1_WORKED, W2_WORKED], layer_labels=[["x₁", "x₂"], ["h₁", "h₂"], ["ŷ"]],
@@ -599,11 +599,11 @@ dlex.record("worked.max_abs_error_keras", float(np.max(np.abs(by_keras - target)
 #
 # Then run the check cell below.
 
-# %%
+# %% part="ex1-cases"
 ex1_cases = np.array([[3.0, 1.0], [2.0, 1.0], [1.0, 1.0], [1.0, 2.0], [1.0, 3.0]])
 ex1_targets = ex1_cases[:, 0] - ex1_cases[:, 1]
 
-# %%
+# %% part="ex1"
 ### BEGIN SOLUTION
 def ex1_forward(x):
     hidden = activations.sigmoid(np.asarray(x, dtype=float) @ W1_WORKED)
@@ -614,7 +614,7 @@ ex1_outputs = ex1_forward(ex1_cases)
 ex1_scale = float(np.sum(ex1_outputs * ex1_targets) / np.sum(ex1_outputs ** 2))
 ### END SOLUTION
 
-# %%
+# %% part="ex1-report"
 outputs = ex1_forward(ex1_cases)
 print("  x1  x2  x1 − x2   sigmoid net   rescaled (c = %.4f)" % ex1_scale)
 for (x1, x2), t, y in zip(ex1_cases, ex1_targets, outputs):
@@ -777,7 +777,7 @@ dlex.record("losses.gaussian_offset_error", float(np.max(np.abs(np.array(offsets
 # Each gradient has the shape of the thing it is the gradient of. The function below is
 # exactly these five lines; it works for any number of hidden units.
 
-# %%
+# %% part="hand-gradients"
 def forward_two_layer(params, x):
     w1, b1, w2, b2 = params
     return activations.relu(x @ w1 + b1) @ w2 + b2
@@ -906,13 +906,13 @@ dlex.record("descent.loss_after_wrong_step", loss_up)
 # Work them out by hand. (A hint if you are stuck: let both hidden units compute
 # x₁ + x₂, with different biases.)
 
-# %%
+# %% part="ex2a"
 ### BEGIN SOLUTION
 xor_weights = [np.array([[1.0, 1.0], [1.0, 1.0]]), np.array([0.0, -1.0]),
                np.array([[1.0], [-2.0]]), np.array([0.0])]
 ### END SOLUTION
 
-# %%
+# %% part="ex2a-report"
 xor_numpy = forward_two_layer(xor_weights, xor_x)
 xor_model = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(2, activation="relu"),
                               keras.layers.Dense(1)])
@@ -944,14 +944,14 @@ plots.plot_decision_boundaries([("two ReLU units, output > 0.5 is class 1",
 #    parameter by W ← W − α∇J;
 # 3. returns the trained `[W1, b1, W2, b2]`.
 
-# %%
+# %% part="initial-xor-params"
 def initial_xor_params(seed, units=2):
     """Glorot-uniform kernels and zero biases for a 2-units-1 network, as Keras starts one."""
     return network.MLP([2, units, 1], np.random.default_rng(seed), activation="relu",
                        output_activation="linear").params
 
 
-# %%
+# %% part="ex2b"
 ### BEGIN SOLUTION
 def train_xor(seed, units=2):
     params = initial_xor_params(seed, units)
@@ -968,7 +968,7 @@ def train_xor(seed, units=2):
 # so they output 0 and, by step 4 of backpropagation, receive no gradient ever again.
 # Then it repeats the experiment with `XOR_WIDE_UNITS` hidden units.
 
-# %%
+# %% part="xor-outcomes"
 def xor_outcomes(units):
     largest_errors, dead = [], []
     for seed in range(XOR_SEEDS):

@@ -43,7 +43,7 @@
 # `import dlex` comes before `import keras`: it picks the Keras backend (JAX unless you
 # set `KERAS_BACKEND`). scikit-learn provides ridge, lasso and feature scaling.
 
-# %%
+# %% part="setup"
 import itertools
 import time
 from types import SimpleNamespace
@@ -64,7 +64,7 @@ print(f"Keras {keras.__version__} on the {keras.backend.backend()} backend")
 # them to make a fast smoke run. A **seed** fixes the random numbers: the same seed on
 # the same machine gives the same results.
 
-# %% tags=["parameters"]
+# %% tags=["parameters"] part="parameters"
 DATA_SEED = 2024
 SEED_NN = 4321
 SEED_BV = 7
@@ -110,7 +110,7 @@ AUG_SEEDS = 3
 # second draw of the same 40 positions with fresh noise, of which we keep 20 at random.
 # (With real data you would set part of your data aside instead.)
 
-# %%
+# %% part="data"
 SIGMA = 2.0
 
 
@@ -486,7 +486,7 @@ print(f"test RMSE: linear {results['linear']:.3f}, polynomial {results['poly9']:
 # error (MSE), in batches of 1 point, for 30 epochs (an **epoch** is one pass over the
 # 20 training points, so 20 weight updates).
 
-# %%
+# %% part="regression-net"
 def regression_net(hidden_regularizer=None, dropout=0.0, batchnorm=False, seed=SEED_NN,
                    steps_per_execution=STEPS_PER_EXECUTION, bn_momentum=0.99):
     """Dense(128, relu) on the 9 features → Dense(1), compiled with RMSprop and the MSE.
@@ -624,7 +624,7 @@ summarise("nn", model_nn, history_nn, "No regularization");
 # includes the penalty; the cell recomputes it with `dlex.scratch.regularizers.l2` to
 # show exactly what Keras adds.
 
-# %%
+# %% part="nn-l2"
 model_l2 = regression_net(hidden_regularizer=keras.regularizers.L2(2.0))
 history_l2 = train(model_l2, data)
 summarise("nn_l2", model_l2, history_l2, "L2(2.0) on the hidden layer");
@@ -652,7 +652,7 @@ dlex.record("nn_l2.kernel_norm", norms["nn_l2"])
 # `fit` returns `history_l2_20` and `history_l2_200`. (`regression_net` and `train`
 # above do the work; the plain Keras calls work just as well.)
 
-# %%
+# %% part="ex1"
 ### BEGIN SOLUTION
 model_l2_20 = regression_net(hidden_regularizer=keras.regularizers.L2(20.0), seed=SEED_NN)
 history_l2_20 = train(model_l2_20, data, epochs=EPOCHS)
@@ -696,7 +696,7 @@ for name, m in (("nn_l2_20", model_l2_20), ("nn_l2_200", model_l2_200)):
 # for every weight however small, so it pushes small weights all the way towards zero.
 # We use λ = 10.0 and `EPOCHS_L1` = 100 epochs.
 
-# %%
+# %% part="nn-l1"
 model_l1 = regression_net(hidden_regularizer=keras.regularizers.L1(10.0))
 history_l1 = train(model_l1, data, epochs=EPOCHS_L1)
 summarise("nn_l1", model_l1, history_l1, "L1(10.0) on the hidden layer, 100 epochs");
@@ -818,7 +818,7 @@ print(f"our hidden layer has 128 units: 2^128 = {2 ** 128:.3e} sub-networks")
 # %% [markdown]
 # Now the network with `Dropout(0.5)` after its hidden layer.
 
-# %%
+# %% part="nn-dropout"
 model_dropout = regression_net(dropout=0.5)
 history_dropout = train(model_dropout, data)
 summarise("nn_dropout", model_dropout, history_dropout, "Dropout(0.5) after the hidden layer");
@@ -981,7 +981,7 @@ dlex.record("nn_batchnorm.moving_std_ratio", moving_std_ratio(model_bn, data))
 # weights and a `ModelCheckpoint` saving the best model to the file named `EX2_CHECKPOINT`.
 # Call the value `fit` returns `history_ex2`.
 
-# %%
+# %% part="ex2"
 EX2_CHECKPOINT = "ex2_best.keras"
 ### BEGIN SOLUTION
 model_ex2 = regression_net(hidden_regularizer=keras.regularizers.L1L2(l1=50.0, l2=50.0), dropout=0.5,
@@ -1052,7 +1052,7 @@ for k in range(min(AUG_COPIES, 3)):
 plots.plot_digit_grid(np.array(grid)[..., 0], np.tile(small_y[:columns], len(grid) // columns), columns=columns,
                       title="Top row: original digits; below: transformed copies");
 
-# %%
+# %% part="digit-classifier"
 def digit_classifier(seed):
     dlex.seed(seed)
     model = keras.Sequential([

@@ -37,7 +37,7 @@
 # %% [markdown]
 # ## Setup
 
-# %%
+# %% part="setup"
 import json
 import os
 import time
@@ -59,7 +59,7 @@ print(f"Keras {keras.__version__} on the {keras.backend.backend()} backend")
 # The next cell holds every setting of this lab. `dlex run lab05 --quick` replaces some
 # of them (fewer epochs, fewer MNIST images) to make a fast smoke run.
 
-# %% tags=["parameters"]
+# %% tags=["parameters"] part="parameters"
 SEED_DATA = 9911
 N_SAMPLES = 1000
 LR_GD = 0.1
@@ -100,7 +100,7 @@ TRAIN_LIMIT = 0
 # the cloud is a thin cigar along the diagonal. Pretend we do not know the mean. Our
 # task is to estimate it: find the point **μ** = (μ₁, μ₂) that best represents the data.
 
-# %%
+# %% part="data"
 X = dlex.data.correlated_gaussian(n=N_SAMPLES, seed=SEED_DATA)
 SIGMA = np.array([[1.0, 0.99], [0.99, 1.0]])        # the covariance the data were drawn with
 x_bar = X.mean(axis=0)
@@ -130,7 +130,7 @@ dlex.record("data.mean_2", x_bar[1])
 # ∂L/∂μⱼ, is **g** = −2 A (x̄ − **μ**), where x̄ is the mean of the points in the sum.
 # One function serves both losses and any subset (**batch**) of the points.
 
-# %%
+# %% part="losses"
 A_E = np.eye(2)
 A_M = np.linalg.inv(SIGMA)
 START = np.array([-1.5, 0.5])     # where every optimizer in this lab starts
@@ -320,7 +320,7 @@ plots.plot_curves({"‖gradient‖": saddle_grad_norms}, ylabel="gradient norm",
 # with mini-batches (Section 6), and can stop when the gradient norm ‖**g**‖ (its
 # length) falls below a tolerance.
 
-# %%
+# %% part="run-optimizer"
 def gradient_norm(mu, A):
     return float(np.linalg.norm(loss_and_grad(mu, X, A)[1]))
 
@@ -381,7 +381,7 @@ dlex.record("gd.euclidean.predicted_steps", predicted_steps(LR_GD))
 # stopping rule (`grad_tol=GRAD_TOL`). Call the two paths `path_ex1_fast` (η = 0.9) and
 # `path_ex1_slow` (η = 0.01). Use `run` and `optim.GradientDescent` as above.
 
-# %%
+# %% part="ex1"
 ### BEGIN SOLUTION
 path_ex1_fast = run(optim.GradientDescent(learning_rate=0.9, record=True), A_E, EX1_MAX_STEPS,
                     grad_tol=GRAD_TOL)
@@ -498,7 +498,7 @@ dlex.record("sgd.tail_excess", tail_excess(path_sgd, A_M))
 # Run SGD on L_M with **batch size 1**: same learning rate `LR_SGD`, `STEPS` steps, seed
 # `SEED_EX2`. Call the path `path_ex2`.
 
-# %%
+# %% part="ex2"
 ### BEGIN SOLUTION
 path_ex2 = run(optim.SGD(learning_rate=LR_SGD, record=True), A_M, STEPS, batch_size=1,
                seed=SEED_EX2)
@@ -610,7 +610,7 @@ plots.plot_contours(lambda p: excess_loss(p, A_M), EXTENT,
 # default is 0.999) for `STEPS` steps, using all points per step. Call the path
 # `path_ex3`.
 
-# %%
+# %% part="ex3"
 ### BEGIN SOLUTION
 path_ex3 = run(optim.Adam(learning_rate=LR_ADAM, beta_2=0.99, record=True), A_M, STEPS)
 ### END SOLUTION
@@ -982,7 +982,7 @@ dlex.record("ols.test_rmse", ols_rmse)
 # one training step and one validation step per model, not extra ones for a smaller
 # last batch.
 
-# %%
+# %% part="keras-regression"
 def regression_model():
     l2 = keras.regularizers.L2(0.01)
     return keras.Sequential([
@@ -1100,7 +1100,7 @@ dlex.record("rmsprop_decay.final_excess", tail_excess(path_rms_decay, A_M))
 # Back to the handwritten digits of Lab 2. The cell loads them and prepares them as Lab 2
 # did: flat rows of 784 numbers in [0, 1] and one-hot labels.
 
-# %%
+# %% part="mnist"
 ((x_train, y_train), (x_test, y_test)), data_source = dlex.data.load_mnist_or_standin()
 if TRAIN_LIMIT:
     x_train, y_train = x_train[:TRAIN_LIMIT], y_train[:TRAIN_LIMIT]
@@ -1122,7 +1122,7 @@ dlex.record("mnist.train_images", len(x_train))
 # * trained on `x_train_flat`, `y_train_hot` for `EPOCHS_EX4` epochs in batches of
 #   `BATCH_SIZE_EX4`; call what `fit` returns `history_ex4`.
 
-# %%
+# %% part="ex4"
 ### BEGIN SOLUTION
 dlex.seed(SEED_EX4)
 model_ex4 = keras.Sequential([
@@ -1183,7 +1183,7 @@ plots.plot_curves({"Exercise 4 (λ = 10)": (np.arange(1, EPOCHS_EX4 + 1), histor
 # (Lab 2's Model D value) for only `EPOCHS_COMPARE` epochs, and Lab 2's Model D recipe
 # itself (RMSprop, λ = 0.001 on both hidden layers, no dropout), seeded alike.
 
-# %%
+# %% part="mnist-comparison"
 def mnist_model(l2_second, l2_first=0.0, dropout=True):
     first = keras.regularizers.L2(l2_first) if l2_first else None
     return keras.Sequential([keras.Input(shape=(784,)),

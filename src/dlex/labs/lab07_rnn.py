@@ -49,7 +49,7 @@
 # small batches, so this lab runs on JAX (docs/performance.md, "Lab 7"). The results do
 # not depend on the backend beyond rounding.
 
-# %%
+# %% part="setup"
 import re
 import time
 from collections import Counter
@@ -68,7 +68,7 @@ print(f"Keras {keras.__version__} on the {keras.backend.backend()} backend")
 # weights, shuffling, dropout), so the same seed on the same machine gives the same
 # results.
 
-# %% tags=["parameters"]
+# %% tags=["parameters"] part="parameters"
 NUM_WORDS = 10000
 MAXLEN = 250
 VALIDATION_SIZE = 5000
@@ -335,7 +335,7 @@ dlex.record("parity.gru_reset_before_max_diff", diff_gru_before)
 # * 1 marks the **start** of every review;
 # * 2 stands for an **out-of-vocabulary** word; 3 is never used.
 
-# %%
+# %% part="data"
 (x_train_all, y_train_all), (x_test, y_test) = dlex.data.load_imdb(num_words=NUM_WORDS)
 if TEST_LIMIT:
     x_test, y_test = x_test[:TEST_LIMIT], y_test[:TEST_LIMIT]
@@ -370,7 +370,7 @@ dlex.record("data.first_review_words", len(x_train_all[0]))
 # from its last state: the review's words then sit right before the answer, instead of
 # behind a long run of padding the state would have to carry them through.
 
-# %%
+# %% part="padding"
 lengths = np.array([len(review) for review in x_train_all])
 plots.plot_length_histogram(lengths, cut=MAXLEN, title="Review lengths (training set)");
 x_train_padded = keras.utils.pad_sequences(x_train_all, maxlen=MAXLEN)
@@ -390,7 +390,7 @@ dlex.record("data.padding_share", padding_share)
 # `VALIDATION_SIZE` training reviews apart for validation and train on the rest. The
 # test set is used once per model, at the end.
 
-# %%
+# %% part="validation-split"
 if TRAIN_LIMIT:
     x_train_all, y_train_all = x_train_all[:TRAIN_LIMIT], y_train_all[:TRAIN_LIMIT]
     x_train_padded = x_train_padded[:TRAIN_LIMIT]
@@ -432,7 +432,7 @@ dlex.record("data.validation_reviews", len(val_reviews))
 # `LengthBuckets` produces such batches for Keras; `train` fits a model with early
 # stopping (and section 8's learning-rate drop unless `lr_drop=False`), times each epoch and scores the restored model on the test set.
 
-# %%
+# %% part="length-buckets"
 class LengthBuckets(keras.utils.PyDataset):
     """Batches of reviews of similar length, each padded in front to its bucket's width."""
 
@@ -579,7 +579,7 @@ dlex.record("buckets.step_share", buckets.padded_steps() / full_steps)
 # fraction of a second, so it trains all `MAX_EPOCHS` epochs the course specified
 # (`patience=MAX_EPOCHS`), and early stopping only puts back the best epoch's weights.
 
-# %%
+# %% part="embedding"
 dlex.seed(SEED_EMBEDDING)
 model_embedding = keras.Sequential([
     keras.Input(shape=(MAXLEN,)),
@@ -606,7 +606,7 @@ plots.plot_history(history_embedding, title="Embedding + flatten");
 # layer; `WeightWatcher` records the size of the two penalised weight matrices after
 # every epoch, for section 7's diagnosis.
 
-# %%
+# %% part="recurrent-classifier"
 def recurrent_classifier(recurrent_layer, l2=0.01, name=None):
     penalty = keras.regularizers.L2(l2) if l2 else None
     model = keras.Sequential([
@@ -639,7 +639,7 @@ class WeightWatcher(keras.callbacks.Callback):
 # %% [markdown]
 # First the simple RNN (seed 7766).
 
-# %%
+# %% part="simple-rnn"
 dlex.seed(SEED_SIMPLE_RNN)
 model_simple_rnn = recurrent_classifier(
     keras.layers.SimpleRNN(32, kernel_regularizer=keras.regularizers.L2(0.01)), name="simple_rnn")
@@ -655,7 +655,7 @@ plots.plot_history(history_simple_rnn, title="SimpleRNN(32), L2(0.01)");
 # weights: section 8 restarts from them. We also attach `WeightWatcher` to follow the
 # size of the penalised weights.
 
-# %%
+# %% part="gru"
 dlex.seed(SEED_GRU)
 model_gru = recurrent_classifier(
     keras.layers.GRU(32, kernel_regularizer=keras.regularizers.L2(0.01)), name="gru")
@@ -840,7 +840,7 @@ dlex.record("gru.penalty_share_end", share_end)
 # Everything else stays: the architecture, RMSprop with its default starting rate, and
 # **the same initial weights** (seed 4545). Early stopping keeps the best epoch.
 
-# %%
+# %% part="gru-fixed"
 dlex.seed(SEED_GRU)
 model_gru_fixed = recurrent_classifier(
     keras.layers.GRU(32, kernel_regularizer=keras.regularizers.L2(L2_SMALL)), l2=L2_SMALL, name="gru_fixed")
@@ -882,7 +882,7 @@ plots.plot_history(history_gru_fixed, title=f"GRU(32), L2({L2_SMALL:g}), batches
 # on the embedding and the input kernel, batches of `BATCH_SMALL` (seed 1997). Its
 # recurrent layer has four sets of gate weights where the GRU has three.
 
-# %%
+# %% part="lstm"
 dlex.seed(SEED_LSTM)
 model_lstm = recurrent_classifier(
     keras.layers.LSTM(32, kernel_regularizer=keras.regularizers.L2(L2_SMALL)), l2=L2_SMALL, name="lstm")
@@ -910,14 +910,14 @@ plots.plot_history(history_lstm, title=f"LSTM(32), L2({L2_SMALL:g}), batches of 
 # for you). Train it with `history_ex1 = train("gru_dropout", model_ex1,
 # batch_size=BATCH_SMALL, seed=SEED_EX1)`.
 
-# %%
+# %% part="ex1"
 ### BEGIN SOLUTION
 dlex.seed(SEED_EX1)
 model_ex1 = recurrent_classifier(keras.layers.GRU(32, dropout=0.5, recurrent_dropout=0.1), l2=0)
 history_ex1 = train("gru_dropout", model_ex1, batch_size=BATCH_SMALL, seed=SEED_EX1)
 ### END SOLUTION
 
-# %%
+# %% part="ex1-check"
 dlex.check("lab07.ex1")
 
 # %%
@@ -961,7 +961,7 @@ dlex.record("parity.bidirectional_max_diff", diff_bidirectional)
 # penalty. Train it with `history_ex2 = train("bigru", model_ex2,
 # batch_size=BATCH_SMALL, seed=SEED_EX2)`.
 
-# %%
+# %% part="ex2"
 ### BEGIN SOLUTION
 dlex.seed(SEED_EX2)
 model_ex2 = recurrent_classifier(
@@ -969,7 +969,7 @@ model_ex2 = recurrent_classifier(
 history_ex2 = train("bigru", model_ex2, batch_size=BATCH_SMALL, seed=SEED_EX2)
 ### END SOLUTION
 
-# %%
+# %% part="ex2-check"
 dlex.check("lab07.ex2")
 
 # %%
