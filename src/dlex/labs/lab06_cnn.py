@@ -51,7 +51,7 @@
 # own notebook, start JupyterLab with `KERAS_BACKEND=tensorflow dlex open lab06` for the
 # same speed. The lessons do not depend on the backend; the last digits of the results do.
 
-# %%
+# %% part="setup"
 import time
 
 import dlex
@@ -68,7 +68,7 @@ print(f"Keras {keras.__version__} on the {keras.backend.backend()} backend")
 # weights, shuffling, dropout), so the same seed on the same machine gives the same
 # results every time.
 
-# %% tags=["parameters"]
+# %% tags=["parameters"] part="parameters"
 SEED_CNN = 2356
 SEED_SAME = 88776
 SEED_DENSE_A = 9898
@@ -326,7 +326,7 @@ dlex.record("detect.max_abs_diff_vs_keras", float(np.max(np.abs(keras_pooled - p
 # We load the MNIST digits (28 × 28 pixels, values 0 to 255) and scale them to [0, 1],
 # with a channel axis: shape (28, 28, 1).
 
-# %%
+# %% part="data"
 ((x_train, y_train), (x_test, y_test)), data_source = dlex.data.load_mnist_or_standin()
 if TRAIN_LIMIT:
     x_train, y_train = x_train[:TRAIN_LIMIT], y_train[:TRAIN_LIMIT]
@@ -434,7 +434,7 @@ dlex.record("sharing.conv_params", conv_params)
 #
 # Keep the default padding, `"valid"`. Do not compile it yet.
 
-# %%
+# %% part="ex1"
 dlex.seed(SEED_CNN)
 ### BEGIN SOLUTION
 model_cnn = keras.Sequential([
@@ -456,7 +456,7 @@ model_cnn.summary()
 # The check builds the network's output for random images with `dlex.scratch` (the
 # by-hand convolution and pooling above) and compares it with your model's.
 
-# %%
+# %% part="ex1-check"
 dlex.check("lab06.ex1")
 
 
@@ -509,14 +509,14 @@ dlex.record("cnn.params", model_cnn.count_params())
 #    `BATCH_SIZE`, with `validation_data=(x_val, y_val)` and your callbacks. Call what
 #    `fit` returns `history_cnn`.
 
-# %%
+# %% part="validation-split"
 validation_size = min(VALIDATION_SIZE, len(x_train_img) // 5)
 x_fit, y_fit = x_train_img[:-validation_size], y_train_hot[:-validation_size]
 x_val, y_val = x_train_img[-validation_size:], y_train_hot[-validation_size:]
 print(f"training on {len(x_fit):,} images, validating on {len(x_val):,}")
 CHECKPOINT = "cnn_best.keras"
 
-# %%
+# %% part="ex2"
 start = time.perf_counter()
 ### BEGIN SOLUTION
 model_cnn.compile(optimizer="rmsprop", loss="categorical_crossentropy", metrics=["accuracy"])
@@ -529,7 +529,7 @@ history_cnn = model_cnn.fit(x_fit, y_fit, epochs=EPOCHS, batch_size=BATCH_SIZE,
 ### END SOLUTION
 seconds_cnn = time.perf_counter() - start
 
-# %%
+# %% part="ex2-check"
 dlex.check("lab06.ex2")
 
 # %% [markdown]
@@ -605,7 +605,7 @@ plots.plot_filters(kernel_1, title="The 32 learned filters of the first layer");
 # parameters (a kernel's size does not depend on the image's), but the dense layer's
 # weight matrix grows with its input.
 
-# %%
+# %% part="cnn-same"
 def build_cnn(padding):
     """The exercise's network with the given padding in its three convolutions."""
     return keras.Sequential([
@@ -639,7 +639,7 @@ dlex.record("cnn_same.flatten_size", shapes_same[5][1][0])
 # twice as much as one of the first network's (the printed times show it), so to keep
 # the lab's run time short it trains for at most `EPOCHS_SAME` epochs.
 
-# %%
+# %% part="cnn-same-train"
 model_same.compile(optimizer="rmsprop", loss="categorical_crossentropy", metrics=["accuracy"])
 start = time.perf_counter()
 history_same = model_same.fit(
@@ -689,7 +689,7 @@ plots.plot_histories({"padding='valid'": history_cnn, "padding='same'": history_
 # network does not: on TensorFlow, XLA makes its training step several times slower.
 # docs/performance.md ("Lab 6") has the measurements.
 
-# %%
+# %% part="dense-models"
 x_train_flat = x_train_img.reshape(len(x_train_img), -1)
 x_test_flat = x_test_img.reshape(len(x_test_img), -1)
 DENSE_STEPS = 50
