@@ -5,11 +5,13 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
 from dlex.bench.models import SPECS, resolve
+from dlex.labs import get_lab
 
 # Parameter counts of the labs' own models: recorded by the labs as `<name>.params` in
 # metrics.json (Lab 2 model_a/model_c, Lab 4 nn, Lab 6 all four, Lab 7 all seven) or
@@ -46,11 +48,26 @@ LAB_PARAMS = {
 
 
 def test_every_lab_model_has_the_labs_parameter_count():
+    """The plain model, and the lab's model built by the lab's own cells, compiled to fit."""
     assert sorted(SPECS) == sorted(LAB_PARAMS)
     for name, spec in SPECS.items():
         assert spec.build().count_params() == LAB_PARAMS[name], name
-        if spec.lab_build:
-            assert spec.lab_build().count_params() == LAB_PARAMS[name], name
+        lab_model = spec.lab_build()
+        assert lab_model.count_params() == LAB_PARAMS[name] and lab_model.compiled, name
+
+
+def test_the_benchmarked_model_is_the_labs_model(tmp_path):
+    """Change a layer in a copy of Lab 2's Model A cell: the spec built from that copy changes with it."""
+    lab = get_lab("lab02")
+    source = lab.path.read_text(encoding="utf-8")
+    cell = lab.code("model-a")
+    assert 'keras.layers.Dense(512, activation="relu")' in cell
+    copy = tmp_path / lab.path.name
+    copy.write_text(source.replace(cell, cell.replace("Dense(512,", "Dense(256,")), encoding="utf-8")
+    spec = SPECS["lab02.model_a"]
+    changed = replace(spec.lab_build, lab=replace(lab, path=copy))
+    assert spec.lab_build().count_params() == 407_050
+    assert changed().count_params() == 784 * 256 + 256 + 256 * 10 + 10
 
 
 @pytest.mark.parametrize("names, expected", [
@@ -66,10 +83,10 @@ def test_resolve_by_name_or_lab(names, expected):
 
 
 def test_lab_variants_differ_from_plain_where_the_labs_do():
-    """Lab 4 compiles its batch-size-1 networks otherwise; Lab 7 feeds its recurrent
-    models length buckets, its practitioner's models and exercises in batches of 32;
+    """Every spec has the lab's model; Lab 4 compiles its batch-size-1 networks otherwise;
+    Lab 7 feeds its recurrent models length buckets, its practitioner's models and exercises in batches of 32;
     Lab 6 runs on TensorFlow, Lab 7 on the default backend."""
-    assert all(SPECS[f"lab04.{n}"].lab_build for n in ("nn", "nn_batchnorm", "ex2"))
+    assert all(spec.lab_build for spec in SPECS.values())
     recurrent = [s for s in resolve(["lab07"]) if s.name != "lab07.embedding"]
     assert all(s.lab_data and s.lab_build for s in recurrent)
     assert {s.name.split(".")[1]: s.batch_size for s in recurrent} == {
@@ -78,25 +95,30 @@ def test_lab_variants_differ_from_plain_where_the_labs_do():
     assert {s.lab_backend for s in resolve(["lab07"])} == {None}
 
 
-def test_length_buckets_rebuild_the_labs_batches_from_padded_reviews():
-    """Every review once per epoch, its last 250 words, in a batch padded to the smallest
-    width that holds it; a narrowest and a widest batch first, for TensorFlow's shapes."""
+def test_length_buckets_are_the_labs_batches_of_the_padded_reviews():
+    """Lab 7's own LengthBuckets: every review once per epoch, its last 250 words, in a
+    batch padded to the smallest width that holds it; before the first epoch a narrowest
+    and a widest batch first, for TensorFlow's shapes; reshuffled after each epoch."""
     import keras
 
-    from dlex.bench.buckets import WIDTHS, from_padded
+    from dlex.bench.models import from_padded
 
     rng = np.random.default_rng(0)
     reviews = [np.concatenate([[1], rng.integers(3, 10000, n - 1)]) for n in rng.integers(20, 300, 100)]
     buckets = from_padded(keras.utils.pad_sequences(reviews, maxlen=250), np.ones(100), batch_size=16)
+    assert type(buckets).__name__ == "LengthBuckets" and buckets.widths == [100, 150, 200, 250]
     assert [list(r) for r in buckets.reviews] == [list(r[-250:]) for r in reviews]
+    first = [buckets[i][0].shape[1] for i in range(len(buckets))]
+    assert first[:2] == [min(first), max(first)]
+    orders = []
     for _ in range(3):  # the first grouping and two regroupings after an epoch
         assert sorted(np.concatenate(buckets.batches)) == list(range(100))
-        widths = [buckets[i][0].shape[1] for i in range(len(buckets))]
-        assert widths[:2] == [min(widths), max(widths)]
-        for batch, width in zip(buckets.batches, widths):
-            longest = max(len(buckets.reviews[i]) for i in batch)
-            assert width == min(w for w in WIDTHS if w >= longest)
+        orders.append([list(b) for b in buckets.batches])
+        for i, batch in enumerate(buckets.batches):
+            longest = max(len(buckets.reviews[j]) for j in batch)
+            assert buckets[i][0].shape[1] == min(w for w in buckets.widths if w >= longest)
         buckets.on_epoch_end()
+    assert orders[0] != orders[1] != orders[2]
 
 
 def test_worker_times_lab_and_plain_on_a_subset(data_dir):

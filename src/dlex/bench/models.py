@@ -1,21 +1,84 @@
 """The Keras models the labs train, as ``dlex bench`` times them.
 
-Each spec builds the model exactly as its lab does (a test compares parameter counts
-with the labs' own numbers) and says how the lab fits it where that differs from Keras's
-defaults: ``lab_build`` (the lab's compile arguments or input shape), ``lab_data`` (the
-lab's batches instead of arrays), ``fit_epochs`` (epochs per timed ``fit``), ``lab_backend``
-(a backend the lab runs on instead of the default). The "plain" variant is the same
-model fitted on the same data with Keras's defaults.
+Each spec's lab variant (``lab_build``, a :class:`LabModel`) is built by running the
+lab's own named cells, so the benchmarked model *is* the lab's model; ``lab_data`` feeds
+it the lab's batches (Lab 7's ``LengthBuckets``, from the lab's cell), ``fit_epochs`` is
+the epochs per timed ``fit`` and ``lab_backend`` the backend the lab runs on instead of
+the default. The "plain" variant (``build``) is written out here on purpose: the same
+architecture compiled with Keras's defaults and fitted on the same data, the baseline
+the lab is compared with (a test checks that both have the lab's parameter count).
 
 Only training is timed: the labs' validation passes, early stopping and checkpoints
 are left out on both sides.
 """
 
+import contextlib
+import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from typing import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from dlex.labs import catalog
+
+
+@dataclass(frozen=True)
+class LabModel:
+    """A lab model built by the lab's own cells: ``setup`` cells run whole (after the
+    parameters cell), then each step, then ``model`` is read from the namespace.
+
+    Steps: ``("define", cell)`` runs the cell's definitions only (functions, classes,
+    call-free bindings); ``("build", cell)`` runs the cell up to the first statement that
+    trains; ``("code", source)`` calls the lab's functions as the lab does inside a loop,
+    where no cell statement builds the one model alone.
+    """
+
+    lab: "str | catalog.Lab"  # a lab's name, or a Lab (a test points one at a changed copy)
+    model: str
+    steps: tuple = ()
+    setup: tuple = ("setup",)
+
+    def namespace(self) -> dict:
+        """The lab namespace after the setup cells and every step, printed output dropped."""
+        from dlex.labs import parts
+
+        lab = self._lab()
+        with contextlib.redirect_stdout(io.StringIO()):
+            namespace = lab.execute(*self.setup)
+            for kind, what in self.steps:
+                label = f"<{lab.name}:{what if kind != 'code' else 'bench'}>"
+                if kind == "define":
+                    exec(compile(parts.definitions(lab.code(what)), label, "exec"), namespace)
+                elif kind == "build":
+                    parts.build_part(lab.code(what), namespace, label)
+                elif kind == "code":
+                    exec(compile(what, label, "exec"), namespace)
+                else:
+                    raise ValueError(f"unknown step kind {kind!r}: use define, build or code")
+        return namespace
+
+    def _lab(self):
+        from dlex.labs import catalog
+
+        return catalog.get_lab(self.lab) if isinstance(self.lab, str) else self.lab
+
+    def __call__(self):
+        return self.namespace()[self.model]
+
+
+def _define(cell):
+    return ("define", cell)
+
+
+def _build(cell):
+    return ("build", cell)
+
+
+def _code(source):
+    return ("code", source)
 
 
 @dataclass(frozen=True)
@@ -28,7 +91,7 @@ class ModelSpec:
     batch_size: int
     lab_backend: str | None = None
     dense_layers: tuple = ()  # (inputs, units) per Dense layer, for the GEMM floor
-    lab_build: Callable | None = None  # the lab's model, where it is built or compiled otherwise
+    lab_build: Callable | None = None  # the lab's model, built by its own cells (a LabModel)
     lab_data: Callable | None = None  # (x, y, batch_size) -> the dataset the lab fits instead
     # Epochs per timed fit call (times are per epoch): a lab that fits 20 points many
     # epochs at a time would otherwise be timed setting up fit rather than training.
@@ -125,29 +188,33 @@ def _imdb_padded():
     return keras.utils.pad_sequences(x[:-5000], maxlen=250), y[:-5000]
 
 
-def _length_buckets(x, y, batch_size):
-    from dlex.bench.buckets import from_padded
+def from_padded(x, y, batch_size):
+    """Lab 7's ``LengthBuckets`` (its own class, from its cell) of the reviews behind ``x``,
+    padded in front to 250 words, reshuffled after every epoch.
 
-    return from_padded(x, y, batch_size)
+    IMDB reserves word number 0 for padding, so dropping a row's leading zeros gives back
+    the review's last 250 words exactly, which is what the lab's batches start from.
+    """
+    buckets = LabModel("lab07", "LengthBuckets", (_define("length-buckets"),))()
+    return buckets([row[np.argmax(row != 0):] for row in np.asarray(x)], y, batch_size, seed=0)
 
 
 # --------------------------------------------------------------------------- models
 
 
-def _sequential(layers, loss, optimizer="rmsprop", metrics=("accuracy",), **compile_args):
+def _sequential(layers, loss, optimizer="rmsprop", metrics=("accuracy",)):
     import keras
 
     model = keras.Sequential(layers)
-    model.compile(optimizer=optimizer, loss=loss, metrics=list(metrics), **compile_args)
+    model.compile(optimizer=optimizer, loss=loss, metrics=list(metrics))
     return model
 
 
-def _dense(hidden, l2=None, optimizer="rmsprop", dropout=0.0, **compile_args):
+def _dense(hidden, l2=None, optimizer="rmsprop", dropout=0.0):
     """784 → Dense(n, relu) per ``hidden`` → Dense(10, softmax): Labs 2, 5 and 6.
 
     ``l2``: one penalty for every hidden kernel, or a tuple of one per layer; ``dropout``:
-    a Dropout layer after the first; ``optimizer``: a name, or a function making one;
-    ``compile_args``: further arguments of ``compile`` (Lab 6's ``jit_compile``).
+    a Dropout layer after the first; ``optimizer``: a name, or a function making one.
     """
     penalties = l2 if isinstance(l2, tuple) else (l2,) * len(hidden)
 
@@ -159,8 +226,7 @@ def _dense(hidden, l2=None, optimizer="rmsprop", dropout=0.0, **compile_args):
             layers.append(keras.layers.Dense(n, activation="relu", kernel_regularizer=_l2(penalty)))
             layers += [keras.layers.Dropout(dropout)] if i == 0 and dropout else []
         opt = optimizer() if callable(optimizer) else optimizer
-        return _sequential(layers + [keras.layers.Dense(10, activation="softmax")], "categorical_crossentropy", opt,
-                           **compile_args)
+        return _sequential(layers + [keras.layers.Dense(10, activation="softmax")], "categorical_crossentropy", opt)
 
     return build
 
@@ -183,7 +249,7 @@ def _adam_inverse_time():
     return keras.optimizers.Adam(keras.optimizers.schedules.InverseTimeDecay(0.001, decay_steps=1, decay_rate=0.005))
 
 
-def _regression_net(regularizer=(), dropout=0.0, batchnorm=False, steps_per_execution=1):
+def _regression_net(regularizer=(), dropout=0.0, batchnorm=False):
     """Lab 4's ``regression_net``: 9 features → Dense(128, relu) → Dense(1), RMSprop, MSE."""
 
     def build():
@@ -198,8 +264,7 @@ def _regression_net(regularizer=(), dropout=0.0, batchnorm=False, steps_per_exec
             layers.append(keras.layers.Dense(128, activation="relu", kernel_regularizer=penalty))
         if dropout:
             layers.append(keras.layers.Dropout(dropout))
-        return _sequential(layers + [keras.layers.Dense(1)], "mse", metrics=(),
-                           steps_per_execution=steps_per_execution)
+        return _sequential(layers + [keras.layers.Dense(1)], "mse", metrics=())
 
     return build
 
@@ -257,17 +322,16 @@ def _recurrent(kind, l2=None, bidirectional=False, **settings):
     return make
 
 
-def _imdb_classifier(recurrent=None, l2=0.01, dim=32, any_length=False):
+def _imdb_classifier(recurrent=None, l2=0.01, dim=32):
     """Lab 7: Embedding(10000, dim) → ``recurrent()`` (or Flatten) → Dense(1, sigmoid).
 
-    The lab's recurrent models take reviews of any length (``any_length``: its batches
-    differ in width); plain Keras takes the arrays padded to 250.
+    Plain Keras takes the arrays padded to 250 (the lab's recurrent models take any length).
     """
 
     def build():
         import keras
 
-        first = keras.Input(shape=(None,), dtype="int32") if any_length else keras.Input(shape=(250,))
+        first = keras.Input(shape=(250,))
         middle = recurrent() if recurrent else keras.layers.Flatten()
         layers = [first, keras.layers.Embedding(10000, dim, embeddings_regularizer=_l2(l2)), middle,
                   keras.layers.Dense(1, activation="sigmoid")]
@@ -280,7 +344,9 @@ def _imdb_classifier(recurrent=None, l2=0.01, dim=32, any_length=False):
 
 
 def _lab02():
-    return [ModelSpec(f"lab02.model_{name}", _dense(hidden, l2=l2), _mnist_flat, 128, dense_layers=_shape(hidden))
+    return [ModelSpec(f"lab02.model_{name}", _dense(hidden, l2=l2), _mnist_flat, 128,
+                      dense_layers=_shape(hidden),
+                      lab_build=LabModel("lab02", f"model_{name}", (_build(f"model-{name}"),)))
             for name, hidden, l2 in (("a", [512], None), ("c", [512, 512], None), ("d", [512, 512], 0.001))]
 
 
@@ -288,31 +354,52 @@ def _lab04():
     """Lab 4's networks: batch size 1 (10 with batch normalisation), 30 epochs per fit,
     compiled by the lab with ``steps_per_execution=20``; and its digit classifier."""
 
-    def regression(name, batch_size=1, **options):
-        return ModelSpec(f"lab04.{name}", _regression_net(**options), _line_features, batch_size,
+    def regression(name, *steps, model, batch_size=1, **plain):
+        return ModelSpec(f"lab04.{name}", _regression_net(**plain), _line_features, batch_size,
                          dense_layers=_shape([128], inputs=9, outputs=1), fit_epochs=30,
-                         lab_build=_regression_net(**options, steps_per_execution=20))
+                         lab_build=LabModel("lab04", model, (_define("regression-net"), *steps)))
 
+    built = "model = regression_net({})"
     return [
-        regression("nn"),
-        regression("nn_l2", regularizer=("L2", 2.0)),
-        regression("nn_l1", regularizer=("L1", 10.0)),
-        regression("nn_dropout", dropout=0.5),
-        regression("nn_batchnorm", batch_size=10, batchnorm=True),
-        regression("ex2", batch_size=10, regularizer=("L1L2", 50.0, 50.0), dropout=0.5),
-        ModelSpec("lab04.digits", _digit_classifier, _mnist_digits_small, 32, dense_layers=_shape([256])),
+        regression("nn", _code(built.format("")), model="model"),
+        regression("nn_l2", _build("nn-l2"), model="model_l2", regularizer=("L2", 2.0)),
+        regression("nn_l1", _build("nn-l1"), model="model_l1", regularizer=("L1", 10.0)),
+        regression("nn_dropout", _build("nn-dropout"), model="model_dropout", dropout=0.5),
+        regression("nn_batchnorm", _code(built.format("batchnorm=True, bn_momentum=0.9")), model="model",
+                   batch_size=10, batchnorm=True),
+        regression("ex2", _build("ex2"), model="model_ex2", batch_size=10, regularizer=("L1L2", 50.0, 50.0),
+                   dropout=0.5),
+        ModelSpec("lab04.digits", _digit_classifier, _mnist_digits_small, 32, dense_layers=_shape([256]),
+                  lab_build=LabModel("lab04", "model", (_define("digit-classifier"),
+                                                        _code("model = digit_classifier(SEED_AUG)")))),
     ]
 
 
 def _lab05():
-    """Lab 5's optimizer comparison (810 points, batches of 30) and its MNIST networks."""
+    """Lab 5's optimizer comparison (810 points, batches of 30) and its MNIST networks.
+
+    The lab builds the comparison's models in loops; the specs call its functions as
+    those loops do."""
+    regression = "model = regression_model()\nmodel.compile(optimizer=fits[{!r}][1](), loss='mse')"
     comparison = [ModelSpec(f"lab05.{name}", _gaussian_regression(make), _gaussian_pairs, 30,
-                            dense_layers=_shape([128, 128], inputs=1, outputs=1))
+                            dense_layers=_shape([128, 128], inputs=1, outputs=1),
+                            lab_build=LabModel("lab05", "model", (_define("keras-regression"),
+                                                                  _code(regression.format(name)))))
                   for name, make in (("keras_sgd_m05", _optimizer("SGD", learning_rate=0.01, momentum=0.5)),
                                      ("keras_sgd_m0005", _optimizer("SGD", learning_rate=0.01, momentum=0.005)),
                                      ("keras_rmsprop", _optimizer("RMSprop", learning_rate=0.01)))]
+    compared = ("model = {}\nmodel.compile(optimizer={}, loss='categorical_crossentropy', "
+                "metrics=['accuracy'])")
+    adam = "keras.optimizers.Adam(keras.optimizers.schedules.InverseTimeDecay(0.001, 1, 0.005))"
+    lab = {"mnist_adam": LabModel("lab05", "model_ex4", (_build("ex4"),)),
+           "mnist_adam_small_l2": LabModel("lab05", "model", (
+               _define("mnist-comparison"), _code(compared.format("mnist_model(0.001)", adam)))),
+           "mnist_rmsprop_lab02_d": LabModel("lab05", "model", (
+               _define("mnist-comparison"),
+               _code(compared.format("mnist_model(0.001, 0.001, dropout=False)",
+                                     "keras.optimizers.RMSprop()"))))}
     mnist = [ModelSpec(f"lab05.{name}", _dense([512, 512], l2, opt, dropout), _mnist_flat, 128,
-                       dense_layers=_shape([512, 512]))
+                       dense_layers=_shape([512, 512]), lab_build=lab[name])
              for name, l2, opt, dropout in (("mnist_adam", (None, 10.0), _adam_inverse_time, 0.5),
                                             ("mnist_adam_small_l2", (None, 0.001), _adam_inverse_time, 0.5),
                                             ("mnist_rmsprop_lab02_d", 0.001, "rmsprop", 0.0))]
@@ -323,35 +410,48 @@ def _lab06():
     """Lab 6 on TensorFlow: its two CNNs (50,000 images; 10,000 validate) and, for
     comparison, Lab 2's Model A and Lab 5's Exercise 4 network (all 60,000), which the lab runs
     50 steps per call (Model A also compiled with XLA)."""
-    cnns = [ModelSpec(f"lab06.{name}", _cnn(padding), _mnist_images_fit, 128, lab_backend="tensorflow")
+    lab = {"cnn": LabModel("lab06", "model_cnn", (_build("ex1"), _define("validation-split"),
+                                                  _build("ex2"))),
+           "cnn_same": LabModel("lab06", "model_same", (
+               _define("cnn-same"), _code("model_same = build_cnn('same')"), _build("cnn-same-train"))),
+           "dense_lab02_a": LabModel("lab06", "model", (_define("dense-models"),
+                                                        _code("model = dense_model_a()"))),
+           "dense_lab05_ex4": LabModel("lab06", "model", (_define("dense-models"),
+                                                          _code("model = dense_model_lab5()")))}
+    cnns = [ModelSpec(f"lab06.{name}", _cnn(padding), _mnist_images_fit, 128, lab_backend="tensorflow",
+                      lab_build=lab[name])
             for name, padding in (("cnn", "valid"), ("cnn_same", "same"))]
     ex4 = ([512, 512], (None, 10.0), _adam_inverse_time, 0.5)
     dense = [ModelSpec("lab06.dense_lab02_a", _dense([512]), _mnist_flat, 128, lab_backend="tensorflow",
-                       dense_layers=_shape([512]),
-                       lab_build=_dense([512], jit_compile=True, steps_per_execution=50)),
+                       dense_layers=_shape([512]), lab_build=lab["dense_lab02_a"]),
              ModelSpec("lab06.dense_lab05_ex4", _dense(*ex4), _mnist_flat, 128, lab_backend="tensorflow",
-                       dense_layers=_shape([512, 512]), lab_build=_dense(*ex4, steps_per_execution=50))]
+                       dense_layers=_shape([512, 512]), lab_build=lab["dense_lab05_ex4"])]
     return cnns + dense
 
 
 def _lab07():
     """Lab 7's review classifiers (on dlex's default backend, JAX). The lab feeds the
-    recurrent ones length buckets (``lab_data``) through a model taking any length
-    (``lab_build``); its practitioner's models and exercises use batches of 32."""
+    recurrent ones length buckets (``lab_data``) through a model taking any length;
+    its practitioner's models and exercises use batches of 32."""
     small, batch = 0.0001, 32  # the lab's L2_SMALL and BATCH_SMALL
-    recurrent = [  # name, batch size, recurrent layer, L2 on the embedding
-        ("simple_rnn", 1024, _recurrent("SimpleRNN", l2=0.01), 0.01),
-        ("gru", 1024, _recurrent("GRU", l2=0.01), 0.01),
-        ("gru_fixed", batch, _recurrent("GRU", l2=small), small),
-        ("lstm", batch, _recurrent("LSTM", l2=small), small),
-        ("gru_dropout", batch, _recurrent("GRU", dropout=0.5, recurrent_dropout=0.1), None),
-        ("bigru", batch, _recurrent("GRU", bidirectional=True, dropout=0.3, recurrent_dropout=0.02), 0.01),
+    recurrent = [  # name, batch size, recurrent layer, L2 on the embedding, the lab's cells
+        ("simple_rnn", 1024, _recurrent("SimpleRNN", l2=0.01), 0.01, ("simple-rnn",)),
+        ("gru", 1024, _recurrent("GRU", l2=0.01), 0.01, ("gru",)),
+        ("gru_fixed", batch, _recurrent("GRU", l2=small), small, ("gru", "gru-fixed")),
+        ("lstm", batch, _recurrent("LSTM", l2=small), small, ("lstm",)),
+        ("gru_dropout", batch, _recurrent("GRU", dropout=0.5, recurrent_dropout=0.1), None, ("ex1",)),
+        ("bigru", batch, _recurrent("GRU", bidirectional=True, dropout=0.3, recurrent_dropout=0.02), 0.01,
+         ("ex2",)),
     ]
-    embedding = ModelSpec("lab07.embedding", _imdb_classifier(l2=0.01, dim=8), _imdb_padded, 256)
+    variable = {"gru_dropout": "model_ex1", "bigru": "model_ex2"}
+    embedding = ModelSpec("lab07.embedding", _imdb_classifier(l2=0.01, dim=8), _imdb_padded, 256,
+                          lab_build=LabModel("lab07", "model_embedding", (_build("embedding"),)))
     return [embedding] + [
         ModelSpec(f"lab07.{name}", _imdb_classifier(make, l2), _imdb_padded, batch_size,
-                  lab_build=_imdb_classifier(make, l2, any_length=True), lab_data=_length_buckets)
-        for name, batch_size, make, l2 in recurrent]
+                  lab_build=LabModel("lab07", variable.get(name, f"model_{name}"),
+                                     (_define("recurrent-classifier"), *map(_build, cells))),
+                  lab_data=from_padded)
+        for name, batch_size, make, l2, cells in recurrent]
 
 
 SPECS = {spec.name: spec for spec in _lab02() + _lab04() + _lab05() + _lab06() + _lab07()}

@@ -12,8 +12,12 @@ A lab header (inside the jupytext YAML block at the top of the file)::
       backend: tensorflow    # optional: the Keras backend `dlex run` prefers for this lab
                              # (when installed and KERAS_BACKEND is not set by the user)
       headline: [model_a.test_accuracy]   # optional: the metrics `dlex run all` shows
+
+Its code cells may be named (``# %% part="model-a"``, see :mod:`dlex.labs.parts`);
+:meth:`Lab.code` and :meth:`Lab.execute` take them by name.
 """
 
+import ast
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -23,6 +27,7 @@ from typing import TYPE_CHECKING
 import yaml
 
 from dlex.errors import LabError
+from dlex.labs.parts import code_cells
 
 if TYPE_CHECKING:  # nbformat pulls in jsonschema's format checkers: 2 s to import, in every kernel
     import nbformat
@@ -48,11 +53,58 @@ class Lab:
     backend: str | None = None
     headline: tuple = ()
 
+    def parts(self) -> tuple[str, ...]:
+        """The names of the lab's named cells, in lab order."""
+        return tuple(cell.name for cell in code_cells(self.path) if cell.name)
+
+    def _cells(self, names) -> list:
+        cells = [cell for cell in code_cells(self.path) if cell.name]
+        unknown = [name for name in names if name not in {cell.name for cell in cells}]
+        if unknown:
+            raise LabError(f"{self.name} has no cell named {', '.join(map(repr, unknown))}",
+                           f"named cells of {self.name}: {', '.join(cell.name for cell in cells)}")
+        return [cell for cell in cells if cell.name in names]
+
+    def code(self, *names: str) -> str:
+        """The source of the named cells, in lab order, joined by blank lines."""
+        return "\n\n".join(cell.source for cell in self._cells(names))
+
+    def execute(self, *names: str, overrides: dict | None = None, namespace: dict | None = None) -> dict:
+        """Run the parameters cell, ``overrides`` after it (as ``dlex run --set`` does),
+        and the named cells, in lab order, into ``namespace``; return the namespace.
+
+        The cells run as the lab source holds them, reference solutions included.
+        """
+        namespace = {"__name__": f"__{self.name}__"} if namespace is None else namespace
+        chosen = set(self._cells(names))
+        parameters = [cell for cell in code_cells(self.path) if "parameters" in cell.tags]
+        if len(parameters) != 1:
+            raise LabError(f"{self.name}: {len(parameters)} code cells tagged 'parameters'",
+                           "tag exactly one")
+        known = _assigned(parameters[0].source)
+        unknown = sorted(set(overrides or {}) - known)
+        if unknown:
+            raise LabError(f"unknown lab parameter(s): {', '.join(unknown)}",
+                           f"parameters of this lab: {', '.join(sorted(known))}")
+        for cell in code_cells(self.path):
+            if cell in chosen or cell == parameters[0]:
+                label = cell.name or "parameters"
+                exec(compile(cell.source, f"<{self.name}:{label}>", "exec"), namespace)
+                if cell == parameters[0]:
+                    namespace.update(overrides or {})
+        return namespace
+
     def notebook(self) -> "nbformat.NotebookNode":
         """The lab as a fresh (unexecuted) notebook."""
         import jupytext  # slow to import; only needed when a notebook is built
 
         return jupytext.read(self.path)
+
+
+def _assigned(source: str) -> set[str]:
+    """The names a cell assigns at its top level."""
+    return {target.id for node in ast.parse(source).body if isinstance(node, ast.Assign)
+            for target in node.targets if isinstance(target, ast.Name)}
 
 
 def _validate(path: Path, meta: dict) -> Lab:
