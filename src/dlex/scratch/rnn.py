@@ -12,14 +12,17 @@ the LSTM (what ``return_state=True`` gives in Keras). Loops run over time steps 
 the input projection of all steps is one matrix product. ``initial_state`` (optional)
 is ``h_0``, or ``(h_0, c_0)`` for the LSTM; zeros otherwise.
 
-- SimpleRNN: ``h_t = tanh(x_t W + h_{t-1} U + b)``. ``simple_rnn_backward(d_hidden, x,
+Notation as in Lab 7's equations: ``U`` is the input kernel (Keras's ``kernel``), ``W``
+the recurrent one (``recurrent_kernel``).
+
+- SimpleRNN: ``h_t = tanh(x_t U + h_{t-1} W + b)``. ``simple_rnn_backward(d_hidden, x,
   hidden, kernel, recurrent_kernel)`` takes the loss gradient for every hidden state
   ``(N, T, units)`` (zeros where a step's output is unused), the states the forward pass
   returned, and optionally ``d_final``, an extra gradient on ``h_T``.
-- LSTM: ``z = x_t W + h U + b`` split into ``i, f, c̃, o``;
+- LSTM: ``z = x_t U + h W + b`` split into ``i, f, c̃, o``;
   ``c = σ(f) c + σ(i) tanh(c̃)``, ``h = σ(o) tanh(c)``.
-- GRU: ``z, r = σ(...)``; candidate ``h̃ = tanh(x W_h + r ⊙ (h U_h + b_h))`` with
-  ``reset_after=True`` (Keras's default), ``tanh(x W_h + (r ⊙ h) U_h + b_h)`` otherwise;
+- GRU: ``z, r = σ(...)``; candidate ``h̃ = tanh(x U_h + r ⊙ (h W_h + b′_h) + b_h)`` with
+  ``reset_after=True`` (Keras's default), ``tanh(x U_h + (r ⊙ h) W_h + b_h)`` otherwise;
   ``h = z h_prev + (1 - z) h̃``.
 - Bidirectional: ``bidirectional_forward(x, forward_weights, backward_weights,
   cell="lstm", merge_mode="concat", **cell_kwargs)``; each weight set is
