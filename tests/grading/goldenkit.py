@@ -1,10 +1,13 @@
 """What the golden-submission tests of Labs 3–7 share: cutting a lab down to the cells its
-exercises need, changing one thing, writing or checking the notebooks, grading them in
-real sandboxes and comparing the marks. Each ``test_labNN_golden.py`` keeps only what is
-its own: the cells kept, the changes, and the expected marks and feedback words."""
+exercises need (by the cells' names, ``part`` in their metadata), changing one thing,
+writing or checking the notebooks, grading them in real sandboxes and comparing the marks:
+:class:`Golden` and its :meth:`Golden.tests`. Each ``test_labNN_golden.py`` keeps only what
+is its own: the cells kept, the changes, and the expected marks and feedback words."""
 
 import ast
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
@@ -28,41 +31,39 @@ def without_figures(source: str) -> str:
     return "\n".join(line for number, line in enumerate(source.splitlines(), 1) if number not in drop)
 
 
-def kept(reference, keep) -> list[int]:
-    """Indexes of the title and of the cells named in ``keep``, found in the reference solution."""
-    indexes = [0]
-    for needle in keep:
-        found = [i for i, c in enumerate(reference.cells) if c.cell_type == "code" and needle in c.source]
-        assert len(found) == 1, f"expected one cell containing {needle!r}, found {len(found)}"
-        indexes.append(found[0])
-    return indexes
+def part(cell) -> str | None:
+    """The cell's name in its lab (``# %% part="..."``), or None."""
+    return cell.metadata.get("part")
 
 
 def cut_down(lab_name: str, keep, solutions: bool, figures: bool = True):
-    """The lab's cells named in ``keep``, with or without solutions, optionally without figures."""
-    lab = get_lab(lab_name).notebook()
-    reference, chosen = learner_copy(lab, solutions=True), learner_copy(lab, solutions=solutions)
-    chosen.cells = [chosen.cells[i] for i in kept(reference, keep)]
+    """The lab's title and its cells named in ``keep``, with or without solutions and figures."""
+    chosen = learner_copy(get_lab(lab_name).notebook(), solutions=solutions)
+    cells = [cell for cell in chosen.cells if part(cell) in keep]
+    missing = set(keep) - set(map(part, cells))
+    assert not missing, f"{lab_name} has no cell named {', '.join(sorted(missing))}"
+    chosen.cells = [chosen.cells[0]] + cells
     if not figures:
         for cell in chosen.cells[1:]:
             cell.source = without_figures(cell.source)
     return chosen
 
 
-def find(nb, needle):
+def find(nb, name):
+    """The cell named ``name``."""
     for cell in nb.cells:
-        if cell.cell_type == "code" and needle in cell.source:
+        if part(cell) == name:
             return cell
-    raise KeyError(needle)
+    raise KeyError(name)
 
 
-def replace(nb, needle, old, new, count=None):
-    """Replace ``old`` in the first code cell containing ``needle`` (``count`` times, if given)."""
-    cell = find(nb, needle)
+def replace(nb, name, old, new, count=None):
+    """Replace ``old`` in the cell named ``name`` (found ``count`` times, if given)."""
+    cell = find(nb, name)
     if count is None:
-        assert old in cell.source, (needle, old)
+        assert old in cell.source, (name, old)
     else:
-        assert cell.source.count(old) == count, (needle, old)
+        assert cell.source.count(old) == count, (name, old)
     cell.source = cell.source.replace(old, new)
 
 
@@ -102,3 +103,83 @@ def assert_marks(report, expected: dict, name: str):
     assert got == pytest.approx(marks), f"{name}: {got}\n{text}\n{report.run.get('log_tail', '')[-2000:]}"
     for word in words:
         assert word.lower() in text.lower(), f"{name}: {word!r} missing from\n{text}"
+
+
+@dataclass(frozen=True)
+class Golden:
+    """One lab's golden submissions: how to make them, and the marks each must get.
+
+    ``change(name, nb)`` makes submission ``name`` from the cut-down reference (a KeyError
+    for a name it does not know); ``all_correct`` and ``unanswered`` need no change.
+    ``default`` are graded in the default suite, the others with ``-m slow``.
+    """
+
+    lab: str
+    keep: tuple
+    expected: dict
+    change: Callable
+    default: list
+    timeout_s: float
+    figures: bool = True
+    needs_data: bool = False
+    overrides: Callable = dict  # () -> the lab parameters set when grading
+    script: str = field(init=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "script", f"tests/grading/test_{self.lab}_golden.py")
+
+    @property
+    def out(self) -> Path:
+        return HERE / "submissions" / self.lab
+
+    def build(self, name):
+        nb = cut_down(self.lab, self.keep, solutions=name != "unanswered", figures=self.figures)
+        if name not in ("all_correct", "unanswered"):
+            self.change(name, nb)
+        for index, cell in enumerate(nb.cells):
+            cell["id"] = f"{name[:40]}-{index}"
+            if cell.cell_type == "code":
+                cell["outputs"], cell["execution_count"] = [], None
+        return nb
+
+    def main(self, argv) -> int:
+        """Write the notebooks; with ``--check``, exit 1 if any is stale."""
+        label = f"Lab {int(self.lab[3:])}"
+        return write_or_check(self.out, self.expected, self.build, argv, label, self.script)
+
+    def grade(self, names) -> dict:
+        return grade_named(self.lab, self.out, names, self.timeout_s, self.overrides())
+
+    def tests(self) -> dict:
+        """The lab's golden tests, to put in its test module's namespace."""
+        golden = self
+
+        def _data(request):
+            if golden.needs_data:
+                request.getfixturevalue("data_dir")
+
+        @pytest.fixture(scope="module")
+        def graded(request):
+            _data(request)
+            return golden.grade(golden.default)
+
+        def test_golden_submissions_are_up_to_date():
+            assert golden.main(["--check"]) == 0, f"run: .venv/bin/python {golden.script}"
+            for path in golden.out.glob("*.ipynb"):
+                assert path.stat().st_size < 40_000, f"{path.name} is too big for a fixture"
+
+        @pytest.mark.parametrize("name", golden.default)
+        def test_submission_gets_the_right_marks(graded, name):
+            assert_marks(graded[name], golden.expected, name)
+
+        @pytest.mark.slow
+        def test_every_other_submission_gets_the_right_marks(request):
+            _data(request)
+            others = [name for name in golden.expected if name not in golden.default]
+            reports = golden.grade(others)
+            for name in others:
+                assert_marks(reports[name], golden.expected, name)
+
+        tests = (test_golden_submissions_are_up_to_date, test_submission_gets_the_right_marks,
+                 test_every_other_submission_gets_the_right_marks)
+        return {"graded": graded, **{test.__name__: test for test in tests}}

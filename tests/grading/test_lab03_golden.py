@@ -11,21 +11,12 @@ The sandbox attacks are lab-independent and live with Lab 2's (test_golden.py).
 """
 
 import sys
-from pathlib import Path
-
-import pytest
 
 import goldenkit
 
-HERE = Path(__file__).resolve().parent
-OUT = HERE / "submissions" / "lab03"
-
-
-# The cells kept, each found by a line it contains, in lab order.
-KEEP = ("import time", "SEED = 3", "xor_x = np.array", "W1_WORKED =", "ex1_cases = np.array",
-        "def ex1_forward", "dlex.record(\"ex1.scale\"", "def hand_gradients",
-        "xor_weights =", "xor_numpy = forward_two_layer", "def initial_xor_params",
-        "def train_xor", "def xor_outcomes")
+# The cells kept, by name (``# %% part=...`` in the lab), in lab order.
+KEEP = ("setup", "parameters", "xor-data", "worked-network", "ex1-cases", "ex1", "ex1-report",
+        "hand-gradients", "ex2a", "ex2a-report", "initial-xor-params", "ex2b", "xor-outcomes")
 
 FULL = {"lab03.ex1": 2, "lab03.ex2": 3}
 EXPECTED = {   # name: (marks, words the feedback must contain, any case)
@@ -48,10 +39,6 @@ TRAINED_WEIGHTS = """xor_weights = [np.array([[1.02, 0.97], [1.01, 0.99]]), np.a
                np.array([[0.99], [-2.02]]), np.array([0.01])]"""
 
 
-def _cut_down(solutions: bool):
-    return goldenkit.cut_down("lab03", KEEP, solutions, figures=False)
-
-
 _find = goldenkit.find
 
 
@@ -59,69 +46,32 @@ def _replace(nb, needle, old, new, count=None):
     goldenkit.replace(nb, needle, old, new, count)
 
 
-def build(name):
-    nb = _cut_down(solutions=name != "unanswered")
+def change(name, nb):
+    """Make submission ``name`` from the cut-down reference solution."""
     if name == "ex1_relu_instead_of_sigmoid":
-        _replace(nb, "def ex1_forward", "activations.sigmoid(", "activations.relu(")
+        _replace(nb, "ex1", "activations.sigmoid(", "activations.relu(")
     elif name == "ex1_scale_for_small_differences":
-        _replace(nb, "def ex1_forward", "ex1_scale = float(np.sum(ex1_outputs * ex1_targets) / "
+        _replace(nb, "ex1", "ex1_scale = float(np.sum(ex1_outputs * ex1_targets) / "
                  "np.sum(ex1_outputs ** 2))", "ex1_scale = 2.0   # the slope at x1 = x2 is 1/2")
     elif name == "ex2_gradient_ascent":
-        _replace(nb, "def train_xor", "p - XOR_LEARNING_RATE * g", "p + XOR_LEARNING_RATE * g")
+        _replace(nb, "ex2b", "p - XOR_LEARNING_RATE * g", "p + XOR_LEARNING_RATE * g")
     elif name == "ex2_weights_from_training":
-        cell = _find(nb, "xor_weights =")
+        cell = _find(nb, "ex2a")
         cell.source = TRAINED_WEIGHTS
     elif name == "ex2_no_units_argument":
-        _replace(nb, "def train_xor", "def train_xor(seed, units=2):", "def train_xor(seed):")
-        _replace(nb, "def train_xor", "initial_xor_params(seed, units)", "initial_xor_params(seed)")
-    elif name not in ("all_correct", "unanswered"):
+        _replace(nb, "ex2b", "def train_xor(seed, units=2):", "def train_xor(seed):")
+        _replace(nb, "ex2b", "initial_xor_params(seed, units)", "initial_xor_params(seed)")
+    else:
         raise KeyError(name)
-    for index, cell in enumerate(nb.cells):
-        cell["id"] = f"{name[:40]}-{index}"
-        if cell.cell_type == "code":
-            cell["outputs"], cell["execution_count"] = [], None
-    return nb
-
-
-def main(argv) -> int:
-    return goldenkit.write_or_check(OUT, EXPECTED, build, argv, "Lab 3", "tests/grading/test_lab03_golden.py")
 
 
 # --------------------------------------------------------------------------- tests
 
 DEFAULT = ["all_correct", "ex2_gradient_ascent", "unanswered"]
-
-
-def grade_lab03(names):
-    return goldenkit.grade_named("lab03", OUT, names, timeout_s=300)
-
-
-def assert_marks(report, name):
-    goldenkit.assert_marks(report, EXPECTED, name)
-
-
-@pytest.fixture(scope="module")
-def graded():
-    return grade_lab03(DEFAULT)
-
-
-def test_golden_submissions_are_up_to_date():
-    assert main(["--check"]) == 0, "run: .venv/bin/python tests/grading/test_lab03_golden.py"
-    for path in OUT.glob("*.ipynb"):
-        assert path.stat().st_size < 40_000, f"{path.name} is too big for a fixture"
-
-
-@pytest.mark.parametrize("name", DEFAULT)
-def test_submission_gets_the_right_marks(graded, name):
-    assert_marks(graded[name], name)
-
-
-@pytest.mark.slow
-def test_every_other_submission_gets_the_right_marks():
-    others = [name for name in EXPECTED if name not in DEFAULT]
-    reports = grade_lab03(others)
-    for name in others:
-        assert_marks(reports[name], name)
+GOLDEN = goldenkit.Golden("lab03", KEEP, EXPECTED, change, DEFAULT, timeout_s=300, figures=False,
+                          needs_data=False)
+OUT, build, main = GOLDEN.out, GOLDEN.build, GOLDEN.main
+globals().update(GOLDEN.tests())
 
 
 if __name__ == "__main__":

@@ -11,21 +11,14 @@ data files); three submissions are graded in the default suite, all with ``-m sl
 """
 
 import sys
-from pathlib import Path
-
-import pytest
 
 import goldenkit
 
-HERE = Path(__file__).resolve().parent
-OUT = HERE / "submissions" / "lab04"
+from dlex.grading.exercises.declarations import Outcome, score_of  # noqa: E402
 
-from dlex.grading.spec import Outcome, score_of  # noqa: E402
-
-# The cells kept, each found by a line it contains, in lab order.
-KEEP = ("import itertools", "DATA_SEED = ", "def prepare(seed)", "def regression_net(",
-        "model_l2_20 = regression_net", "EX2_CHECKPOINT = ")
-EX1, EX2 = "model_l2_20 = regression_net", "EX2_CHECKPOINT = "
+# The cells kept, by name (``# %% part=...`` in the lab), in lab order.
+KEEP = ("setup", "parameters", "data", "regression-net", "ex1", "ex2")
+EX1, EX2 = "ex1", "ex2"
 
 
 def _marks(ex1_failed: int, ex2_failed: int) -> dict:
@@ -52,10 +45,6 @@ EXPECTED = {   # name: (marks, words the feedback must contain, any case)
 }
 
 
-def _cut_down(solutions: bool):
-    return goldenkit.cut_down("lab04", KEEP, solutions, figures=True)
-
-
 _find = goldenkit.find
 
 
@@ -63,8 +52,8 @@ def _replace(nb, needle, old, new, count=None):
     goldenkit.replace(nb, needle, old, new, count)
 
 
-def build(name):
-    nb = _cut_down(solutions=name != "unanswered")
+def change(name, nb):
+    """Make submission ``name`` from the cut-down reference solution."""
     if name == "ex1_same_penalty_twice":
         _replace(nb, EX1, "keras.regularizers.L2(200.0)", "keras.regularizers.L2(20.0)")
     elif name == "ex1_penalty_on_both_layers":   # written out in Keras, the penalty on every layer
@@ -95,54 +84,17 @@ history_l2_200 = model_l2_200.fit(data.F_train, data.y_train, epochs=EPOCHS, bat
     elif name == "ex2_no_checkpoint":
         _replace(nb, EX2, ",\n    keras.callbacks.ModelCheckpoint(EX2_CHECKPOINT, monitor=\"val_loss\", "
                  "save_best_only=True)])", "])")
-    elif name not in ("all_correct", "unanswered"):
+    else:
         raise KeyError(name)
-    for index, cell in enumerate(nb.cells):
-        cell["id"] = f"{name[:40]}-{index}"
-        if cell.cell_type == "code":
-            cell["outputs"], cell["execution_count"] = [], None
-    return nb
-
-
-def main(argv) -> int:
-    return goldenkit.write_or_check(OUT, EXPECTED, build, argv, "Lab 4", "tests/grading/test_lab04_golden.py")
 
 
 # --------------------------------------------------------------------------- tests
 
 DEFAULT = ["all_correct", "ex2_no_restore_best_weights", "unanswered"]
-
-
-def grade_lab04(names):
-    return goldenkit.grade_named("lab04", OUT, names, timeout_s=300)
-
-
-def assert_marks(report, name):
-    goldenkit.assert_marks(report, EXPECTED, name)
-
-
-@pytest.fixture(scope="module")
-def graded():
-    return grade_lab04(DEFAULT)
-
-
-def test_golden_submissions_are_up_to_date():
-    assert main(["--check"]) == 0, "run: .venv/bin/python tests/grading/test_lab04_golden.py"
-    for path in OUT.glob("*.ipynb"):
-        assert path.stat().st_size < 40_000, f"{path.name} is too big for a fixture"
-
-
-@pytest.mark.parametrize("name", DEFAULT)
-def test_submission_gets_the_right_marks(graded, name):
-    assert_marks(graded[name], name)
-
-
-@pytest.mark.slow
-def test_every_other_submission_gets_the_right_marks():
-    others = [name for name in EXPECTED if name not in DEFAULT]
-    reports = grade_lab04(others)
-    for name in others:
-        assert_marks(reports[name], name)
+GOLDEN = goldenkit.Golden("lab04", KEEP, EXPECTED, change, DEFAULT, timeout_s=300, figures=True,
+                          needs_data=False)
+OUT, build, main = GOLDEN.out, GOLDEN.build, GOLDEN.main
+globals().update(GOLDEN.tests())
 
 
 if __name__ == "__main__":

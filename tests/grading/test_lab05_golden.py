@@ -11,20 +11,11 @@ TEST_PARAMETERS (a few MNIST images, one epoch). Two run in the default suite, a
 """
 
 import sys
-from pathlib import Path
-
-import pytest
 
 import goldenkit
 
-HERE = Path(__file__).resolve().parent
-OUT = HERE / "submissions" / "lab05"
-
-
-# The cells kept, each found by a line it contains, in lab order.
-KEEP = ("import json", "SEED_DATA = 9911", "X = dlex.data.correlated_gaussian", "A_E = np.eye(2)",
-        "def gradient_norm", "path_ex1_fast = run(", "path_ex2 = run(", "path_ex3 = run(",
-        "data_source = dlex.data.load_mnist_or_standin()", "model_ex4 = keras.Sequential(")
+# The cells kept, by name (``# %% part=...`` in the lab), in lab order.
+KEEP = ("setup", "parameters", "data", "losses", "run-optimizer", "ex1", "ex2", "ex3", "mnist", "ex4")
 
 FULL = {"lab05.ex1": 2, "lab05.ex2": 2, "lab05.ex3": 2, "lab05.ex4": 3}
 EXPECTED = {   # name: (marks, words the feedback must contain, any case)
@@ -47,10 +38,6 @@ EXPECTED = {   # name: (marks, words the feedback must contain, any case)
 }
 
 
-def _cut_down(solutions: bool):
-    return goldenkit.cut_down("lab05", KEEP, solutions, figures=False)
-
-
 _find = goldenkit.find
 
 
@@ -58,76 +45,43 @@ def _replace(nb, needle, old, new, count=None):
     goldenkit.replace(nb, needle, old, new, count)
 
 
-def build(name):
-    nb = _cut_down(solutions=name != "unanswered")
+def change(name, nb):
+    """Make submission ``name`` from the cut-down reference solution."""
     if name == "ex1_rates_swapped":
-        _replace(nb, "path_ex1_fast = run(", "learning_rate=0.9", "learning_rate=TEMP")
-        _replace(nb, "path_ex1_fast = run(", "learning_rate=0.01", "learning_rate=0.9")
-        _replace(nb, "path_ex1_fast = run(", "learning_rate=TEMP", "learning_rate=0.01")
+        _replace(nb, "ex1", "learning_rate=0.9", "learning_rate=TEMP")
+        _replace(nb, "ex1", "learning_rate=0.01", "learning_rate=0.9")
+        _replace(nb, "ex1", "learning_rate=TEMP", "learning_rate=0.01")
     elif name == "ex1_no_stopping_rule":
-        _replace(nb, "path_ex1_fast = run(", "A_E, EX1_MAX_STEPS,\n                    grad_tol=GRAD_TOL)\n"
+        _replace(nb, "ex1", "A_E, EX1_MAX_STEPS,\n                    grad_tol=GRAD_TOL)\n"
                  "path_ex1_slow", "A_E, EX1_MAX_STEPS)\npath_ex1_slow")
     elif name == "ex2_batch_10":
-        _replace(nb, "path_ex2 = run(", "batch_size=1", "batch_size=10")
+        _replace(nb, "ex2", "batch_size=1", "batch_size=10")
     elif name == "ex2_wrong_seed":
-        _replace(nb, "path_ex2 = run(", "seed=SEED_EX2", "seed=SEED_SGD")
+        _replace(nb, "ex2", "seed=SEED_EX2", "seed=SEED_SGD")
     elif name == "ex3_default_beta_2":
-        _replace(nb, "path_ex3 = run(", ", beta_2=0.99", "")
+        _replace(nb, "ex3", ", beta_2=0.99", "")
     elif name == "ex4_small_l2":
-        _replace(nb, "model_ex4 = keras.Sequential(", "L2(10.0)", "L2(0.001)")
+        _replace(nb, "ex4", "L2(10.0)", "L2(0.001)")
     elif name == "ex4_constant_learning_rate":
-        _replace(nb, "model_ex4 = keras.Sequential(", "Adam(learning_rate=schedule_ex4)",
+        _replace(nb, "ex4", "Adam(learning_rate=schedule_ex4)",
                  "Adam(learning_rate=0.001)")
-    elif name not in ("all_correct", "unanswered"):
+    else:
         raise KeyError(name)
-    for index, cell in enumerate(nb.cells):
-        cell["id"] = f"{name[:40]}-{index}"
-        if cell.cell_type == "code":
-            cell["outputs"], cell["execution_count"] = [], None
-    return nb
 
 
-def main(argv) -> int:
-    return goldenkit.write_or_check(OUT, EXPECTED, build, argv, "Lab 5", "tests/grading/test_lab05_golden.py")
+def _test_parameters():
+    from dlex.grading.labs import lab05
+
+    return lab05.TEST_PARAMETERS
 
 
 # --------------------------------------------------------------------------- tests
 
 DEFAULT = ["all_correct", "ex2_batch_10"]
-
-
-def grade_lab05(names):
-    from dlex.grading.labs import lab05
-
-    return goldenkit.grade_named("lab05", OUT, names, timeout_s=400, overrides=lab05.TEST_PARAMETERS)
-
-
-def assert_marks(report, name):
-    goldenkit.assert_marks(report, EXPECTED, name)
-
-
-@pytest.fixture(scope="module")
-def graded(data_dir):
-    return grade_lab05(DEFAULT)
-
-
-def test_golden_submissions_are_up_to_date():
-    assert main(["--check"]) == 0, "run: .venv/bin/python tests/grading/test_lab05_golden.py"
-    for path in OUT.glob("*.ipynb"):
-        assert path.stat().st_size < 40_000, f"{path.name} is too big for a fixture"
-
-
-@pytest.mark.parametrize("name", DEFAULT)
-def test_submission_gets_the_right_marks(graded, name):
-    assert_marks(graded[name], name)
-
-
-@pytest.mark.slow
-def test_every_other_submission_gets_the_right_marks(data_dir):
-    others = [name for name in EXPECTED if name not in DEFAULT]
-    reports = grade_lab05(others)
-    for name in others:
-        assert_marks(reports[name], name)
+GOLDEN = goldenkit.Golden("lab05", KEEP, EXPECTED, change, DEFAULT, timeout_s=400, figures=False,
+                          needs_data=True, overrides=_test_parameters)
+OUT, build, main = GOLDEN.out, GOLDEN.build, GOLDEN.main
+globals().update(GOLDEN.tests())
 
 
 if __name__ == "__main__":

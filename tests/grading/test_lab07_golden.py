@@ -12,21 +12,12 @@ The sandbox attacks are lab-independent and live with Lab 2's (test_golden.py).
 """
 
 import sys
-from pathlib import Path
-
-import pytest
 
 import goldenkit
 
-HERE = Path(__file__).resolve().parent
-OUT = HERE / "submissions" / "lab07"
-
-
-# The cells kept, each found by a line it contains, in lab order.
-KEEP = ("import re", "NUM_WORDS = 10000", "dlex.data.load_imdb(", "x_train_padded = keras.utils.pad_sequences",
-        "fit_reviews, fit_labels =", "class LengthBuckets", "def recurrent_classifier",
-        "model_ex1 = recurrent_classifier", 'dlex.check("lab07.ex1")',
-        "model_ex2 = recurrent_classifier", 'dlex.check("lab07.ex2")')
+# The cells kept, by name (``# %% part=...`` in the lab), in lab order.
+KEEP = ("setup", "parameters", "data", "padding", "validation-split", "length-buckets",
+        "recurrent-classifier", "ex1", "ex1-check", "ex2", "ex2-check")
 
 FULL = {"lab07.ex1": 3, "lab07.ex2": 3}
 EXPECTED = {   # name: (marks, words the feedback must contain, any case)
@@ -45,10 +36,6 @@ EXPECTED = {   # name: (marks, words the feedback must contain, any case)
 }
 
 
-def _cut_down(solutions: bool):
-    return goldenkit.cut_down("lab07", KEEP, solutions, figures=False)
-
-
 _find = goldenkit.find
 
 
@@ -56,9 +43,9 @@ def _replace(nb, needle, old, new, count=1):
     goldenkit.replace(nb, needle, old, new, count)
 
 
-def build(name):
-    nb = _cut_down(solutions=name != "unanswered")
-    ex1, ex2 = "model_ex1 = recurrent_classifier", "model_ex2 = recurrent_classifier"
+def change(name, nb):
+    """Make submission ``name`` from the cut-down reference solution."""
+    ex1, ex2 = "ex1", "ex2"
     if name == "ex1_rates_swapped":
         _replace(nb, ex1, "dropout=0.5, recurrent_dropout=0.1", "dropout=0.1, recurrent_dropout=0.5")
     elif name == "ex1_penalty_on_the_gru":
@@ -72,54 +59,17 @@ def build(name):
     elif name == "ex2_not_bidirectional":
         _replace(nb, ex2, "keras.layers.Bidirectional(keras.layers.GRU(32, dropout=0.3, recurrent_dropout=0.02))",
                  "keras.layers.GRU(32, dropout=0.3, recurrent_dropout=0.02)")
-    elif name not in ("all_correct", "unanswered"):
+    else:
         raise KeyError(name)
-    for index, cell in enumerate(nb.cells):
-        cell["id"] = f"{name[:40]}-{index}"
-        if cell.cell_type == "code":
-            cell["outputs"], cell["execution_count"] = [], None
-    return nb
-
-
-def main(argv) -> int:
-    return goldenkit.write_or_check(OUT, EXPECTED, build, argv, "Lab 7", "tests/grading/test_lab07_golden.py")
 
 
 # --------------------------------------------------------------------------- tests
 
 DEFAULT = ["all_correct", "ex1_rates_swapped", "ex2_not_bidirectional"]
-
-
-def grade_lab07(names):
-    return goldenkit.grade_named("lab07", OUT, names, timeout_s=600)
-
-
-def assert_marks(report, name):
-    goldenkit.assert_marks(report, EXPECTED, name)
-
-
-@pytest.fixture(scope="module")
-def graded(data_dir):
-    return grade_lab07(DEFAULT)
-
-
-def test_golden_submissions_are_up_to_date():
-    assert main(["--check"]) == 0, "run: .venv/bin/python tests/grading/test_lab07_golden.py"
-    for path in OUT.glob("*.ipynb"):
-        assert path.stat().st_size < 40_000, f"{path.name} is too big for a fixture"
-
-
-@pytest.mark.parametrize("name", DEFAULT)
-def test_submission_gets_the_right_marks(graded, name):
-    assert_marks(graded[name], name)
-
-
-@pytest.mark.slow
-def test_every_other_submission_gets_the_right_marks(data_dir):
-    others = [name for name in EXPECTED if name not in DEFAULT]
-    reports = grade_lab07(others)
-    for name in others:
-        assert_marks(reports[name], name)
+GOLDEN = goldenkit.Golden("lab07", KEEP, EXPECTED, change, DEFAULT, timeout_s=600, figures=False,
+                          needs_data=True)
+OUT, build, main = GOLDEN.out, GOLDEN.build, GOLDEN.main
+globals().update(GOLDEN.tests())
 
 
 if __name__ == "__main__":
