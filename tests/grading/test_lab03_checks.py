@@ -20,24 +20,18 @@ from dlex.labs import get_lab  # noqa: E402
 from dlex.labs.solutions import learner_copy  # noqa: E402
 from dlex.scratch import activations  # noqa: E402
 
-# Lab cells the exercises build on, found by a line each contains, in lab order.
-PRELUDE = ("import time", "SEED = 3", "xor_x = np.array", "W1_WORKED =", "ex1_cases = np.array",
-           "def hand_gradients", "def initial_xor_params")
-EXERCISE_CELLS = ("def ex1_forward", "xor_weights =", "def train_xor")
+# Lab cells the exercises build on, by name (``# %% part=...`` in the lab), in lab order.
+PRELUDE = ("setup", "parameters", "xor-data", "worked-network", "ex1-cases", "hand-gradients",
+           "initial-xor-params")
+EXERCISE_CELLS = ("ex1", "ex2a", "ex2b")
 QUICK = {"XOR_STEPS": 60}     # the checks replicate training: keep the tests fast
 
 
 def lab_cells(solutions: bool) -> list[str]:
     nb = learner_copy(get_lab("lab03").notebook(), solutions=solutions)
     sources = [c.source for c in nb.cells if c.cell_type == "code"]
-    wanted = PRELUDE + EXERCISE_CELLS
-    picked = []
-    for needle in wanted:
-        matches = [s for s in sources if needle in s]
-        if not matches and needle in EXERCISE_CELLS and not solutions:
-            continue
-        assert len(matches) == 1, f"expected one cell containing {needle!r}"
-        picked.append(matches[0])
+    named = {c.metadata.get("part"): c.source for c in nb.cells if c.cell_type == "code"}
+    picked = [named[name] for name in PRELUDE + (EXERCISE_CELLS if solutions else ())]
     if not solutions:   # the learner's blank exercise cells: the placeholders raise
         picked += [s for s in sources if "NotImplementedError" in s]
     return picked
