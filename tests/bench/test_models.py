@@ -101,7 +101,7 @@ def test_length_buckets_are_the_labs_batches_of_the_padded_reviews():
     and a widest batch first, for TensorFlow's shapes; reshuffled after each epoch."""
     import keras
 
-    from dlex.bench.models import from_padded
+    from dlex.bench.lab_models import from_padded
 
     rng = np.random.default_rng(0)
     reviews = [np.concatenate([[1], rng.integers(3, 10000, n - 1)]) for n in rng.integers(20, 300, 100)]
