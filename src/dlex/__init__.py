@@ -30,9 +30,9 @@ def __getattr__(name):
     if name in {"data", "plots", "scratch", "labs", "runner", "grading"}:
         return importlib.import_module(f"dlex.{name}")
     if name == "check":  # dlex.check("lab02.ex1"): imported on first use, keeps `import dlex` light
-        from dlex.grading.check import check
+        from dlex.grading.exercises.check import check
 
         return check
     if name in {"quiz", "answer"}:  # dlex.quiz("lab02"), dlex.answer("lab02.q3", 2)
-        return getattr(importlib.import_module("dlex.grading.quiz"), name)
+        return getattr(importlib.import_module("dlex.grading.questions.quiz"), name)
     raise AttributeError(f"module 'dlex' has no attribute {name!r}")

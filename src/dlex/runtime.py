@@ -1,8 +1,10 @@
-"""What a lab calls while it runs: seeding and recording measured numbers.
+"""What a lab calls while it runs: seeding, recording measured numbers, and how it is run.
 
-Inside ``dlex run`` the runner sets ``DLEX_METRICS_PATH``; every ``record`` call then
-rewrites that JSON file atomically, so the runner can read the numbers even if a later
-cell fails. In an interactive notebook the numbers are kept in ``METRICS`` only.
+Inside ``dlex run`` the runner sets :data:`METRICS_PATH` (``DLEX_METRICS_PATH``); every
+``record`` call then rewrites that JSON file atomically, so the runner can read the
+numbers even if a later cell fails. In an interactive notebook the numbers are kept in
+``METRICS`` only. The variables a kernel is started with are named here, once, and
+assembled by :mod:`dlex.runner.kernel_env`.
 """
 
 import json
@@ -16,6 +18,22 @@ from pathlib import Path
 import numpy as np
 
 METRICS: dict[str, object] = {}
+
+# The environment variables through which dlex tells a lab's kernel how it is run.
+METRICS_PATH = "DLEX_METRICS_PATH"     # `dlex run`: where `record` writes the run's numbers
+GRADING = "DLEX_GRADING"               # `dlex grade` / `dlex check NOTEBOOK`: judged from outside
+QUICK = "DLEX_QUICK"                   # "1" when the lab runs with its quick parameters
+
+
+def graded() -> bool:
+    """Whether this kernel runs under the grader, which judges every exercise after the run."""
+    return bool(os.environ.get(GRADING))
+
+
+def headless() -> bool:
+    """Whether this kernel runs with nobody watching (``dlex run`` or the grader): no widgets,
+    no progress saved for a learner."""
+    return bool(os.environ.get(METRICS_PATH)) or graded()
 
 
 def seed(n: int) -> None:
@@ -73,7 +91,7 @@ def record(key: str, value):
     if not isinstance(key, str) or not key or key.strip() != key:
         raise ValueError(f"metric key must be a non-empty string, got {key!r}")
     METRICS[key] = _plain(value)
-    path = os.environ.get("DLEX_METRICS_PATH")
+    path = os.environ.get(METRICS_PATH)
     if path:
         _write_atomic(Path(path), METRICS)
     return value

@@ -13,9 +13,10 @@ import pytest
 keras = pytest.importorskip("keras")
 
 import dlex  # noqa: E402
-from dlex.grading.check import run_check  # noqa: E402
-from dlex.grading.feedback import format_result  # noqa: E402
-from dlex.grading.spec import Challenge, exercises  # noqa: E402
+from dlex.grading.exercises.check import run_check  # noqa: E402
+from dlex.grading.exercises.feedback import format_result  # noqa: E402
+from dlex.grading.exercises.declarations import Challenge  # noqa: E402
+from dlex.grading.registry import exercises  # noqa: E402
 
 RIGHT_COUNT = 235_146
 
@@ -171,12 +172,12 @@ def test_every_exercise_is_declared_completely():
 def test_forged_configs_are_refused_before_anything_is_built(forge):
     import json
 
-    from dlex.grading import models
+    from dlex.grading.exercises import keras_evidence, rebuild
 
     x = np.random.default_rng(0).uniform(size=(4, 784)).astype("float32")
-    found = models.model_evidence(sequential((8, 3), ("relu", "softmax")), x)
-    assert models.rebuild(found.values, found.arrays).count_params() == 784 * 8 + 8 + 8 * 3 + 3
+    found = keras_evidence.model_evidence(sequential((8, 3), ("relu", "softmax")), x)
+    assert rebuild.rebuild(found.values, found.arrays).count_params() == 784 * 8 + 8 + 8 * 3 + 3
     config = json.loads(found.values["config_json"])
     forge(config)
-    with pytest.raises(models.RebuildError):
-        models.rebuild(dict(found.values, config_json=json.dumps(config)), found.arrays)
+    with pytest.raises(rebuild.RebuildError):
+        rebuild.rebuild(dict(found.values, config_json=json.dumps(config)), found.arrays)

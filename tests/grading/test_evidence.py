@@ -8,26 +8,27 @@ import zipfile
 import numpy as np
 import pytest
 
-from dlex.grading import evidence
-from dlex.grading.spec import Evidence
+from dlex.grading.exercises import evidence_files as evidence
+from dlex.grading.exercises.declarations import Evidence
+from dlex.grading.exercises.evidence_files import EvidenceBundle, Probed
 
 
 def write_ok(folder):
     found = Evidence({"n": 3, "nested": {"x": [1, 2.5]}}, {"weights": np.arange(6.0).reshape(2, 3)})
-    document, arrays = evidence.to_bundle({"lab02.ex1": (found, [], None),
-                                           "lab02.ex2": (None, ["model_ex2"], None)},
-                                          {"EPOCHS_EX2": 1}, {"model_a.test_accuracy": 0.9})
-    evidence.write(folder, document, arrays)
+    bundle = EvidenceBundle({"EPOCHS_EX2": 1}, {"model_a.test_accuracy": 0.9},
+                            {"lab02.ex1": Probed(found, [], None), "lab02.ex2": Probed(None, ["model_ex2"], None)})
+    evidence.write(folder, bundle)
 
 
 def test_round_trip(tmp_path):
     write_ok(tmp_path)
     read = evidence.read(tmp_path)
-    found, missing, error = read["exercises"]["lab02.ex1"]
+    probed = read.exercises["lab02.ex1"]
+    found, missing, error = probed.evidence, probed.missing, probed.error
     assert found.values["nested"] == {"x": [1, 2.5]} and missing == [] and error is None
     assert np.array_equal(found.arrays["weights"], np.arange(6.0).reshape(2, 3))
-    assert read["exercises"]["lab02.ex2"][1] == ["model_ex2"]
-    assert read["params"] == {"EPOCHS_EX2": 1}
+    assert read.exercises["lab02.ex2"].missing == ["model_ex2"]
+    assert read.params == {"EPOCHS_EX2": 1}
 
 
 def test_missing_files_are_reported(tmp_path):

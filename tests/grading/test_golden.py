@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from dlex.grading import sandbox
-from dlex.grading.grader import GradeOptions, grade, write_outputs
+from dlex.grading.gradebook import write_outputs
+from dlex.grading.grader import GradeOptions, grade
 
 HERE = Path(__file__).parent
 SUBMISSIONS = HERE / "submissions" / "lab02"

@@ -12,10 +12,11 @@ import pytest
 pytest.importorskip("keras")
 
 import dlex  # noqa: E402
-from dlex.grading.check import run_check  # noqa: E402
-from dlex.grading.feedback import format_result  # noqa: E402
+from dlex.grading.exercises.check import run_check  # noqa: E402
+from dlex.grading.exercises.feedback import format_result  # noqa: E402
 from dlex.grading.labs import lab03  # noqa: E402
-from dlex.grading.spec import Challenge, exercises  # noqa: E402
+from dlex.grading.exercises.declarations import Challenge  # noqa: E402
+from dlex.grading.registry import exercises  # noqa: E402
 from dlex.labs import get_lab  # noqa: E402
 from dlex.labs.solutions import learner_copy  # noqa: E402
 from dlex.scratch import activations  # noqa: E402
@@ -243,8 +244,8 @@ def test_challenge_seeds_differ_between_checks():
 
 
 def test_every_exercise_and_question_is_declared_completely():
-    from dlex.grading import answerkey
-    from dlex.grading.questions import Choice, Numeric, check_answer
+    from dlex.grading.questions import answerkey
+    from dlex.grading.questions.kinds import Choice, Numeric, check_answer
 
     assert [e.id for e in exercises("lab03")] == ["lab03.ex1", "lab03.ex2"]
     questions = lab03.QUESTIONS

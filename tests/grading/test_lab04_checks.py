@@ -13,10 +13,11 @@ import dlex  # noqa: I001 - before Keras: dlex picks the backend
 
 keras = pytest.importorskip("keras")
 
-from dlex.grading.check import run_check  # noqa: E402
-from dlex.grading.feedback import format_result  # noqa: E402
+from dlex.grading.exercises.check import run_check  # noqa: E402
+from dlex.grading.exercises.feedback import format_result  # noqa: E402
 from dlex.grading.labs import lab04  # noqa: E402
-from dlex.grading.spec import Challenge, exercises  # noqa: E402
+from dlex.grading.exercises.declarations import Challenge  # noqa: E402
+from dlex.grading.registry import exercises  # noqa: E402
 from dlex.labs import get_lab  # noqa: E402
 from dlex.labs.solutions import learner_copy  # noqa: E402
 
@@ -246,8 +247,8 @@ def test_challenge_inputs_differ_between_checks():
 # --------------------------------------------------------------------------- questions
 
 def test_every_exercise_and_question_is_declared_completely():
-    from dlex.grading import answerkey
-    from dlex.grading.questions import Choice, Numeric, check_answer
+    from dlex.grading.questions import answerkey
+    from dlex.grading.questions.kinds import Choice, Numeric, check_answer
 
     assert [e.id for e in exercises("lab04")] == ["lab04.ex1", "lab04.ex2"]
     questions = {q.id: q for q in lab04.QUESTIONS}

@@ -13,8 +13,8 @@ import pytest
 keras = pytest.importorskip("keras")
 
 import dlex  # noqa: E402
-from dlex.grading.check import run_check  # noqa: E402
-from dlex.grading.feedback import format_result  # noqa: E402
+from dlex.grading.exercises.check import run_check  # noqa: E402
+from dlex.grading.exercises.feedback import format_result  # noqa: E402
 from dlex.grading.labs import lab05  # noqa: E402
 from dlex.labs import get_lab  # noqa: E402
 from dlex.labs.solutions import learner_copy  # noqa: E402

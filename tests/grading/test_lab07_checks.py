@@ -11,8 +11,8 @@ import pytest
 keras = pytest.importorskip("keras")
 
 import dlex  # noqa: E402,F401 - picks the backend before Keras is used
-from dlex.grading.check import run_check  # noqa: E402
-from dlex.grading.feedback import format_result  # noqa: E402
+from dlex.grading.exercises.check import run_check  # noqa: E402
+from dlex.grading.exercises.feedback import format_result  # noqa: E402
 from dlex.grading.labs.lab07 import _stopped_as_patience_says  # noqa: E402
 
 NUM_WORDS = 500

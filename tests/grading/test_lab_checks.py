@@ -12,7 +12,7 @@ import pytest
 
 from dlex.grading.grader import GradeOptions, grade
 from dlex.grading.sandbox import Limits
-from dlex.grading.spec import graded_labs, lab_module
+from dlex.grading.registry import graded_labs, lab_module
 from dlex.labs import get_lab
 from dlex.labs.solutions import learner_copy
 

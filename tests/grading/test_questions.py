@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 
 import dlex
-from dlex.grading import answerkey
-from dlex.grading.questions import Choice, Numeric, ResultChoice, ResultNumeric, check_answer
-from dlex.grading.spec import graded_labs, questions
+from dlex.grading.questions import answerkey
+from dlex.grading.questions.kinds import Choice, Numeric, ResultChoice, ResultNumeric, check_answer
+from dlex.grading.registry import graded_labs, questions
 
 PLAIN = json.loads((Path(__file__).parent / "answers" / "lab02.json").read_text())
 PACKAGE = Path(dlex.__file__).parent
@@ -43,7 +43,7 @@ def test_every_static_question_has_a_key(lab):
 
 
 def test_the_package_holds_no_answer_in_plain_text():
-    key_text = (PACKAGE / "grading" / "keys" / "lab02.json").read_text()
+    key_text = (answerkey.KEY_DIR / "lab02.json").read_text()
     sources = "\n".join(p.read_text() for p in (PACKAGE / "grading").rglob("*.py"))
     assert "6464" not in key_text and '"choice"' not in key_text and '"value"' not in key_text
     assert "6464" not in sources.replace(" ", "")

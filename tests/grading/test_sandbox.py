@@ -9,11 +9,12 @@ import pytest
 
 from dlex.errors import DlexError
 from dlex.grading import sandbox
+from dlex.grading.sandbox import detection
 
 
 def test_without_namespaces_grading_is_refused_unless_network_is_allowed(monkeypatch):
-    monkeypatch.setattr(sandbox.shutil, "which", lambda name: None)
-    sandbox._detect.cache_clear()
+    monkeypatch.setattr(detection.shutil, "which", lambda name: None)
+    detection._detect.cache_clear()
     try:
         with pytest.raises(DlexError) as info:
             sandbox.detect(allow_network=False)
@@ -22,7 +23,7 @@ def test_without_namespaces_grading_is_refused_unless_network_is_allowed(monkeyp
         assert fallback.mode == "none" and not fallback.network_blocked
         assert "NOT blocked" in fallback.describe() and fallback.notes
     finally:
-        sandbox._detect.cache_clear()
+        detection._detect.cache_clear()
 
 
 def test_capped_log_keeps_head_and_tail():

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from dlex.runner.execute import jax_cache_environment
+from dlex.runner.kernel_env import jax_cache_environment
 
 
 def test_cache_defaults_to_dlex_home_with_every_program_kept(monkeypatch, tmp_path):

@@ -57,14 +57,14 @@ def quiz(lab: str = typer.Argument(..., help="lab name, e.g. lab02"),
          answers: Optional[Path] = typer.Option(None, "--answers",
                                                 help="answers file (JSON or 'q1: 2' lines); no terminal needed"),
          metrics: Optional[Path] = typer.Option(None, "--metrics",
-                                                help="metrics.json of your run (default: newest runs/LAB-*/metrics.json)"),
+                                                help="metrics.json of your run (default: the newest run of LAB in ./runs)"),
          ) -> None:
     """Answer a lab's evaluation questions in the terminal."""
     from dlex.grading import progress
-    from dlex.grading.questions import check_answer, needs_run, render
-    from dlex.grading.quiz import (check_answers, format_verdict, latest_run, load_metrics,
-                                   parse_answers_file)
-    from dlex.grading.spec import questions
+    from dlex.grading.questions.kinds import check_answer, needs_run, render
+    from dlex.grading.questions.quiz import check_answers, format_verdict, parse_answers_file
+    from dlex.grading.registry import questions
+    from dlex.runner.runs import latest_run, load_metrics
     from dlex.labs import get_lab
 
     name = get_lab(lab).name
@@ -123,8 +123,8 @@ def quiz(lab: str = typer.Argument(..., help="lab name, e.g. lab02"),
 def show_progress() -> None:
     """Per lab: exercises passed, questions answered correctly, last run."""
     from dlex.grading import progress
-    from dlex.grading.quiz import latest_run, load_metrics
-    from dlex.grading.spec import lab_module
+    from dlex.grading.registry import lab_module
+    from dlex.runner.runs import latest_run, load_metrics
     from dlex.labs import all_labs
 
     data = progress.load()
@@ -160,22 +160,24 @@ def show_progress() -> None:
                   highlight=False, soft_wrap=True)
 
 
-def grade(lab: str = typer.Argument(..., help="lab name, e.g. lab02"),
-          submissions: List[Path] = typer.Argument(..., help="submitted notebooks, or folders of them"),
-          jobs: int = typer.Option(1, "--jobs", min=1, help="submissions run at once"),
-          timeout: float = typer.Option(600, "--timeout", help="seconds one submission may run"),
-          memory: int = typer.Option(4096, "--memory", min=256, help="MB one submission may use"),
-          out: Optional[Path] = typer.Option(None, "--out", help="output folder (default grades/LAB-<time>)"),
-          full: bool = typer.Option(False, "--full", help="the lab's full parameters, not the quick ones"),
-          allow_network: bool = typer.Option(False, "--allow-network",
-                                             help="grade even where the network cannot be cut off"),
-          gradescope: bool = typer.Option(False, "--gradescope", help="also write Gradescope results.json"),
-          set_: Optional[List[str]] = typer.Option(None, "--set", help="override a parameter: NAME=VALUE"),
-          ) -> None:
+def grade_command(lab: str = typer.Argument(..., help="lab name, e.g. lab02"),
+                  submissions: List[Path] = typer.Argument(..., help="submitted notebooks, or folders of them"),
+                  jobs: int = typer.Option(1, "--jobs", min=1, help="submissions run at once"),
+                  timeout: float = typer.Option(600, "--timeout", help="seconds one submission may run"),
+                  memory: int = typer.Option(4096, "--memory", min=256, help="MB one submission may use"),
+                  out: Optional[Path] = typer.Option(None, "--out", help="output folder (default grades/LAB-<time>)"),
+                  full: bool = typer.Option(False, "--full", help="the lab's full parameters, not the quick ones"),
+                  allow_network: bool = typer.Option(False, "--allow-network",
+                                                     help="grade even where the network cannot be cut off"),
+                  gradescope: bool = typer.Option(False, "--gradescope", help="also write Gradescope results.json"),
+                  set_: Optional[List[str]] = typer.Option(None, "--set", help="override a parameter: NAME=VALUE"),
+                  ) -> None:
     """Mark submitted notebooks, each in a sandbox; write gradebook.csv and feedback."""
-    from dlex.grading.grader import GradeOptions, grade as grade_all, submission_files, write_outputs
+    from dlex.grading.gradebook import write_outputs
+    from dlex.grading.grader import GradeOptions, grade
+    from dlex.grading.registry import exercises
     from dlex.grading.sandbox import Limits
-    from dlex.grading.spec import exercises
+    from dlex.grading.submissions import submission_files
     from dlex.labs import get_lab
 
     chosen = get_lab(lab)
@@ -191,7 +193,7 @@ def grade(lab: str = typer.Argument(..., help="lab name, e.g. lab02"),
         console.print(f"  {escape(report.id)}: {report.total:g}/{report.max_total:g} "
                       f"({escape(report.status)}, {report.seconds:.0f} s)", highlight=False)
 
-    reports = grade_all(chosen.name, files, options, on_done=done)
+    reports = grade(chosen.name, files, options, on_done=done)
     written = write_outputs(out, chosen.name, reports, gradescope=gradescope)
     table = Table(title=f"{chosen.name}: {len(reports)} submission(s)")
     for column in ("submission", *exercise_ids, "total", "status"):

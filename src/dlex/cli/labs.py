@@ -91,14 +91,26 @@ def run(lab: str = typer.Argument(..., help="lab name (lab02 … lab07) or 'all'
 
         result = run_lab(chosen, quick=quick, out=out, overrides=overrides, on_cell=on_cell)
     _print_result(result)
+    _remember(result, quick)
     require_ok(result)
+
+
+def _remember(result, quick: bool) -> None:
+    """The run in the learner's progress, so `dlex progress` shows it."""
+    from dlex.grading import progress
+
+    try:
+        progress.record_run(result.metrics["run.lab"], result.metrics_path, result.ok, quick)
+    except OSError as exc:
+        console.print(f"(progress not saved: {exc})")
 
 
 def _run_all(quick: bool, out: Optional[Path]) -> None:
     from dlex.labs import all_labs
-    from dlex.runner.course import default_course_dir, headline, run_course
+    from dlex.runner.course import headline, run_course
+    from dlex.runner.runs import new_course_dir
 
-    out = out or default_course_dir()
+    out = out or new_course_dir()
     with _progress() as progress:
         course = progress.add_task("course", total=len(all_labs()))
         cells = progress.add_task("", total=None)
@@ -118,6 +130,8 @@ def _run_all(quick: bool, out: Optional[Path]) -> None:
                             for k, v in headline(result.metrics, limit=3).items())
         table.add_row(result.metrics["run.lab"], "passed" if result.ok else "[red]FAILED[/]",
                       f"{result.metrics['run.seconds']:.1f}", numbers)
+    for result in results:
+        _remember(result, quick)
     console.print(table)
     console.print(f"combined report: {out / 'index.html'}")
     failed = [r.metrics["run.lab"] for r in results if not r.ok]

@@ -34,7 +34,7 @@ def _register_subcommands() -> None:
     app.command("check")(grading.check)
     app.command("quiz")(grading.quiz)
     app.command("progress")(grading.show_progress)
-    app.command("grade")(grading.grade)
+    app.command("grade")(grading.grade_command)
 
 
 def main(argv: Optional[list[str]] = None) -> int:

@@ -2,7 +2,6 @@
 
 import html
 import json
-from datetime import datetime
 from pathlib import Path
 
 from dlex.errors import LabError
@@ -56,10 +55,6 @@ def write_summary(results: list[RunResult], out: Path, quick: bool) -> Path:
     index = out / "index.html"
     index.write_text(page, encoding="utf-8")
     return index
-
-
-def default_course_dir() -> Path:
-    return Path("runs") / f"all-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
 
 
 def run_course(labs: tuple[Lab, ...], quick: bool, out: Path, on_cell=None, on_lab=None

@@ -6,7 +6,6 @@
     print(result.metrics["model_a.test_accuracy"])
 """
 
-import importlib.util
 import json
 import os
 import platform
@@ -24,12 +23,8 @@ from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernel
 
 from dlex.errors import LabError
 from dlex.labs.catalog import Lab
-from dlex.paths import user_data_dir
-from dlex.runner import parameters, report, sections
-
-# Environment variables that name paths: made absolute because the kernel runs in DIR.
-_PATH_VARIABLES = ("DLEX_DATA_DIR", "KERAS_HOME", "DLEX_HOME")
-
+from dlex.runner import parameters, report, runs, sections
+from dlex.runner.kernel_env import kernel_backend, run_environment
 
 @dataclass
 class RunResult:
@@ -45,11 +40,6 @@ class RunResult:
     @property
     def ok(self) -> bool:
         return self.error is None
-
-
-def default_out_dir(lab: Lab) -> Path:
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    return Path("runs") / f"{lab.name}-{stamp}"
 
 
 def _versions(backend: str) -> dict:
@@ -68,36 +58,6 @@ def _versions(backend: str) -> dict:
                 except metadata.PackageNotFoundError:
                     pass
     return found
-
-
-def kernel_backend(lab: Lab) -> str:
-    """The Keras backend for the lab's kernel.
-
-    The user's ``KERAS_BACKEND`` if they set one; else the lab's preferred backend
-    (header field ``backend``) if it is installed; else dlex's default.
-    """
-    import dlex
-    from dlex import _backend
-
-    if _backend.USER_CHOSE_BACKEND or not lab.backend:
-        return dlex.BACKEND
-    return lab.backend if importlib.util.find_spec(lab.backend) is not None else dlex.BACKEND
-
-
-def jax_cache_environment() -> dict:
-    """Environment for JAX's persistent compilation cache, unless the user configured one.
-
-    Every new Keras model compiles its training step again, although the labs build
-    many models of the same shapes; with the cache, a model whose program was compiled
-    before (earlier in the run, or in an earlier run) loads it from disk instead. The
-    cache lives in dlex's per-user folder and is capped at 1 GB (oldest entries go).
-    Each setting the user made in the environment wins.
-    """
-    defaults = {"JAX_COMPILATION_CACHE_DIR": user_data_dir() / "cache" / "jax",
-                "JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS": "0",
-                "JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES": "0",
-                "JAX_COMPILATION_CACHE_MAX_SIZE": str(1 << 30)}
-    return {k: v for k, v in defaults.items() if not os.environ.get(k)}
 
 
 @contextmanager
@@ -139,22 +99,18 @@ def run_lab(lab: Lab, quick: bool = False, out: Path | None = None, overrides: d
     ``on_cell(index, total, section)`` is called before each code cell (for progress).
     The run never raises for a failing cell: the error is in ``RunResult.error``.
     """
-    out = Path(out or default_out_dir(lab)).resolve()
+    out = Path(out or runs.new_run_dir(lab.name)).resolve()
     out.mkdir(parents=True, exist_ok=True)
     nb = lab.notebook()
     chosen = dict(lab.quick) if quick else {}
     chosen.update(overrides or {})
     params = parameters.inject(nb, chosen, "dlex run --quick" if quick else "dlex run --set")
 
-    metrics_path = out / "metrics.json"
+    metrics_path = out / runs.METRICS_NAME
     lab_metrics_path = out / ".lab-metrics.json"
     lab_metrics_path.unlink(missing_ok=True)
     backend = kernel_backend(lab)
-    env = {"DLEX_METRICS_PATH": lab_metrics_path, "KERAS_BACKEND": backend,
-           "DLEX_QUICK": int(quick), "PYTHONHASHSEED": "0"}
-    env.update({k: Path(os.environ[k]).expanduser().resolve()
-                for k in _PATH_VARIABLES if os.environ.get(k)})
-    env.update(jax_cache_environment())
+    env = run_environment(backend, quick, lab_metrics_path)
 
     code_cells = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
     section_of, current = {}, "setup"

@@ -11,9 +11,10 @@ from functools import cache
 
 import numpy as np
 
-from dlex.grading import models
-from dlex.grading.questions import Choice, Numeric, ResultChoice, ResultNumeric
-from dlex.grading.spec import Evidence, Exercise, Outcome, ProbeError
+from dlex.grading.exercises import keras_evidence, kit
+from dlex.grading.exercises.rebuild import RebuildError, predict, rebuild
+from dlex.grading.questions.kinds import Choice, Numeric, ResultChoice, ResultNumeric
+from dlex.grading.exercises.declarations import Evidence, Exercise, Outcome, ProbeError
 
 N_INPUTS = 32
 EX1_UNITS = (256, 128, 10)
@@ -37,9 +38,9 @@ def challenge_loss_pair(challenge, label: str) -> tuple[np.ndarray, np.ndarray]:
 
 def probe_model(namespace, challenge, name: str, label: str) -> Evidence:
     model = namespace[name]
-    evidence = models.model_evidence(model, challenge_inputs(challenge, label), f"`{name}`")
+    evidence = keras_evidence.model_evidence(model, challenge_inputs(challenge, label), f"`{name}`")
     try:
-        evidence.values["loss_on_challenge"] = models.loss_value(
+        evidence.values["loss_on_challenge"] = keras_evidence.loss_value(
             model, *challenge_loss_pair(challenge, label + ".loss"))
     except ProbeError as exc:
         evidence.values["loss_error"] = str(exc)
@@ -103,22 +104,22 @@ def check_behaviour(values, arrays, dense, challenge, label, name, activations: 
     x = challenge_inputs(challenge, label)
     reported = arrays.get("outputs")
     try:
-        rebuilt = models.rebuild(values, arrays)
-        outputs = models.predict(rebuilt, x)
-    except models.RebuildError as exc:
+        rebuilt = rebuild(values, arrays)
+        outputs = predict(rebuilt, x)
+    except RebuildError as exc:
         return Outcome(what, False, f"the check cannot rebuild `{name}`: {exc}",
                        "build the model from keras.layers.Dense and built-in activations "
                        "such as activation='relu'")
-    if reported is None or not models.close(outputs, reported, 1e-3):
+    if reported is None or not kit.close(outputs, reported, 1e-3):
         return Outcome(what, False, f"`{name}`'s predictions differ from what its layers and "
                        "weights compute", "use a plain keras.Sequential or functional model")
     if not _chainable(dense):
         return Outcome(what, False, "its Dense layers do not connect 784 inputs to the outputs",
                        "fix the layer sizes first")
     expected = [activations[0]] * (len(dense) - 1) + [activations[-1]]
-    if models.close(outputs, models.forward(x, dense, expected), 1e-4):
+    if kit.close(outputs, kit.forward(x, dense, expected), 1e-4):
         return Outcome(what, True)
-    found = models.diagnose_activations(x, dense, outputs, expected)
+    found = kit.diagnose_activations(x, dense, outputs, expected)
     return Outcome(what, False, f"on the check's inputs its outputs differ: {found}",
                    "hidden layers take activation='relu'; the output layer activation='softmax'")
 
@@ -132,7 +133,7 @@ def check_loss(values, challenge, label, name) -> Outcome:
         return Outcome(what, False, f"`{name}` is not compiled with a loss",
                        f"call {name}.compile(optimizer=..., loss=..., metrics=['accuracy'])")
     y_true, y_pred = challenge_loss_pair(challenge, label + ".loss")
-    expected = models.categorical_crossentropy(y_true.astype("float64"), y_pred.astype("float64"))
+    expected = kit.categorical_crossentropy(y_true.astype("float64"), y_pred.astype("float64"))
     if math.isclose(value, expected, rel_tol=1e-3, abs_tol=1e-4):
         return Outcome(what, True)
     p = np.clip(y_pred.astype("float64"), 1e-7, 1 - 1e-7)
@@ -197,8 +198,8 @@ def check_param_count(values, dense) -> Outcome:
 
 def judge_ex1(evidence, challenge, context) -> list[Outcome]:
     values, arrays = evidence.values, evidence.arrays
-    dense = models.dense_layers(values, arrays)
-    optimizer, _ = models.optimizer_summary(values)
+    dense = kit.dense_layers(values, arrays)
+    optimizer, _ = kit.optimizer_summary(values)
     compiled_ok = optimizer == "RMSprop"
     if optimizer is None:
         message, hint = "`model_ex1` is not compiled", "call model_ex1.compile(optimizer='rmsprop', ...)"
@@ -224,7 +225,7 @@ def probe_ex2(namespace, challenge) -> Evidence:
     model = namespace["model_ex2"]
     evidence = probe_model(namespace, challenge, "model_ex2", "ex2")
     try:
-        evidence.values["history"] = models.history_evidence(namespace["history_ex2"], model)
+        evidence.values["history"] = keras_evidence.history_evidence(namespace["history_ex2"], model)
     except ProbeError as exc:
         evidence.values["history_error"] = f"`history_ex2`: {exc}"
     return evidence
@@ -252,7 +253,7 @@ def training_sample(params: dict, challenge, size: int = 512):
 
 def check_optimizer_sgd(values) -> Outcome:
     what = "`model_ex2` is compiled with plain SGD, learning rate 0.01"
-    name, config = models.optimizer_summary(values)
+    name, config = kit.optimizer_summary(values)
     if name is None:
         return Outcome(what, False, "`model_ex2` is not compiled",
                        "call model_ex2.compile(optimizer=keras.optimizers.SGD(learning_rate=0.01), ...)")
@@ -320,11 +321,11 @@ def check_trained(values, arrays, challenge, params, n_train) -> Outcome:
     history = values.get("history") or {}
     losses = (history.get("curves") or {}).get("loss") or []
     try:
-        rebuilt = models.rebuild(values, arrays)
-    except models.RebuildError:
+        rebuilt = rebuild(values, arrays)
+    except RebuildError:
         return Outcome(what, True, "(the weights could not be rebuilt to measure their loss)")
     x, y, _ = training_sample(params, challenge)
-    loss = models.categorical_crossentropy(y, models.predict(rebuilt, x))
+    loss = kit.categorical_crossentropy(y, predict(rebuilt, x))
     if losses and loss > losses[-1] + 0.15:
         return Outcome(what, False, f"on {len(x)} training digits chosen by the check its loss is "
                        f"{loss:.3f}, far above the {losses[-1]:.3f} of its last training epoch",
@@ -335,7 +336,7 @@ def check_trained(values, arrays, challenge, params, n_train) -> Outcome:
 def judge_ex2(evidence, challenge, context) -> list[Outcome]:
     values, arrays = evidence.values, evidence.arrays
     params = context.get("params") or {}
-    dense = models.dense_layers(values, arrays)
+    dense = kit.dense_layers(values, arrays)
     try:
         _, _, n_train = training_sample(params, challenge, size=1)
     except Exception:  # noqa: BLE001 - without the data the batch count cannot be checked

@@ -11,8 +11,8 @@ import math
 
 import numpy as np
 
-from dlex.grading.questions import Choice, Numeric, ResultChoice, ResultNumeric
-from dlex.grading.spec import Evidence, Exercise, Outcome, ProbeError
+from dlex.grading.questions.kinds import Choice, Numeric, ResultChoice, ResultNumeric
+from dlex.grading.exercises.declarations import Evidence, Exercise, Outcome, ProbeError
 
 W1 = np.array([[1.0, -1.0], [-1.0, 1.0]])
 W2 = np.array([1.0, -1.0])

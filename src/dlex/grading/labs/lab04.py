@@ -14,9 +14,10 @@ from functools import cache
 
 import numpy as np
 
-from dlex.grading import models
-from dlex.grading.questions import Choice, Numeric, ResultChoice, ResultNumeric
-from dlex.grading.spec import Evidence, Exercise, Outcome, ProbeError
+from dlex.grading.exercises import keras_evidence, kit
+from dlex.grading.exercises.rebuild import RebuildError, predict, rebuild
+from dlex.grading.questions.kinds import Choice, Numeric, ResultChoice, ResultNumeric
+from dlex.grading.exercises.declarations import Evidence, Exercise, Outcome, ProbeError
 
 N_INPUTS = 32
 N_FEATURES = 9
@@ -60,13 +61,13 @@ def probe_network(namespace, challenge, model_name: str, history_name: str | Non
                   ) -> Evidence:
     """Config, weights, outputs, penalty, compiled loss on made-up data, and the history."""
     model = namespace[model_name]
-    evidence = models.model_evidence(model, challenge_inputs(challenge, label), f"`{model_name}`")
+    evidence = keras_evidence.model_evidence(model, challenge_inputs(challenge, label), f"`{model_name}`")
     try:
         evidence.values["penalty"] = _penalty_of(model)
     except Exception as exc:  # noqa: BLE001 - the learner's model may fail in any way
         evidence.values["penalty_error"] = f"{type(exc).__name__}: {str(exc)[:200]}"
     try:
-        evidence.values["loss_on_challenge"] = models.loss_value(
+        evidence.values["loss_on_challenge"] = keras_evidence.loss_value(
             model, *challenge_loss_pair(challenge, label + ".loss"))
     except ProbeError as exc:
         evidence.values["loss_error"] = str(exc)
@@ -74,7 +75,7 @@ def probe_network(namespace, challenge, model_name: str, history_name: str | Non
         evidence.values["loss_error"] = f"calling it raised {type(exc).__name__}: {str(exc)[:200]}"
     if history_name is not None:
         try:
-            evidence.values["history"] = models.history_evidence(namespace[history_name], model)
+            evidence.values["history"] = keras_evidence.history_evidence(namespace[history_name], model)
         except ProbeError as exc:
             evidence.values["history_error"] = f"`{history_name}`: {exc}"
     return evidence
@@ -114,17 +115,17 @@ def check_network(values, arrays, dense, challenge, label, name, dropout: bool) 
     x = challenge_inputs(challenge, label)
     reported = arrays.get("outputs")
     try:
-        rebuilt = models.rebuild(values, arrays)
-        outputs = models.predict(rebuilt, x)
-    except models.RebuildError as exc:
+        rebuilt = rebuild(values, arrays)
+        outputs = predict(rebuilt, x)
+    except RebuildError as exc:
         return Outcome(what, False, f"the check cannot rebuild `{name}`: {exc}",
                        "build the model from standard Keras layers and built-in activations")
-    if reported is None or not models.close(outputs, reported, 1e-3):
+    if reported is None or not kit.close(outputs, reported, 1e-3):
         return Outcome(what, False, f"`{name}`'s predictions differ from what its layers and weights "
                        "compute", "use a plain keras.Sequential model")
-    if models.close(outputs, models.forward(x, dense, ["relu", "linear"]), 1e-4):
+    if kit.close(outputs, kit.forward(x, dense, ["relu", "linear"]), 1e-4):
         return Outcome(what, True)
-    found = models.diagnose_activations(x, dense, outputs, ["relu", "linear"])
+    found = kit.diagnose_activations(x, dense, outputs, ["relu", "linear"])
     return Outcome(what, False, f"on the check's inputs its outputs differ: {found}",
                    "the hidden layer takes activation='relu'; the output layer no activation")
 
@@ -169,7 +170,7 @@ def check_penalty(values, dense, name, l1: float, l2: float, describe: str) -> O
 
 def check_compiled(values, challenge, label, name) -> Outcome:
     what = f"`{name}` is compiled with RMSprop and the mean squared error"
-    optimizer, _ = models.optimizer_summary(values)
+    optimizer, _ = kit.optimizer_summary(values)
     if optimizer is None:
         return Outcome(what, False, f"`{name}` is not compiled",
                        f"call {name}.compile(optimizer='rmsprop', loss='mse')")
@@ -255,7 +256,7 @@ def judge_ex1(evidence, challenge, context) -> list[Outcome]:
     outcomes = []
     for strength, model_name, history_name in EX1_PENALTIES:
         values, arrays = _own(evidence, model_name)
-        dense = models.dense_layers(values, arrays)
+        dense = kit.dense_layers(values, arrays)
         outcomes += [
             check_network(values, arrays, dense, challenge, f"ex1.{model_name}", model_name, dropout=False),
             check_penalty(values, dense, model_name, 0.0, strength, f"{strength:g}·Σw²"),
@@ -283,7 +284,7 @@ def probe_ex2(namespace, challenge) -> Evidence:
         return evidence
     try:
         saved = keras.saving.load_model(path, safe_mode=True)
-        found = models.model_evidence(saved, challenge_inputs(challenge, "ex2"), f"the model in {path!r}")
+        found = keras_evidence.model_evidence(saved, challenge_inputs(challenge, "ex2"), f"the model in {path!r}")
     except ProbeError as exc:
         evidence.values["checkpoint_error"] = str(exc)
     except Exception as exc:  # noqa: BLE001 - any file the learner wrote
@@ -325,9 +326,9 @@ def check_restored_best(values, arrays, dense, params) -> Outcome:
         return Outcome(what, False, "there is no validation loss to compare with")
     F_val, y_val = lab_validation_set(int(_number(params, "DATA_SEED", 2024)))
     try:
-        rebuilt = models.rebuild(values, arrays)
-        predictions = models.predict(rebuilt, F_val.astype("float32"))[:, 0]
-    except models.RebuildError as exc:
+        rebuilt = rebuild(values, arrays)
+        predictions = predict(rebuilt, F_val.astype("float32"))[:, 0]
+    except RebuildError as exc:
         return Outcome(what, False, f"the check cannot rebuild `model_ex2`: {exc}")
     kernel = dense[0][0]
     l1, l2 = EX2_PENALTY
@@ -388,12 +389,12 @@ def check_checkpoint(values, arrays, challenge) -> Outcome:
     saved_arrays = {k[len("checkpoint."):]: v for k, v in arrays.items() if k.startswith("checkpoint.")}
     x = challenge_inputs(challenge, "ex2")
     try:
-        saved = models.predict(models.rebuild(saved_values, saved_arrays), x)
-        model = models.predict(models.rebuild(values, {k: v for k, v in arrays.items()
+        saved = predict(rebuild(saved_values, saved_arrays), x)
+        model = predict(rebuild(values, {k: v for k, v in arrays.items()
                                                        if not k.startswith("checkpoint.")}), x)
-    except models.RebuildError as exc:
+    except RebuildError as exc:
         return Outcome(what, False, f"the check cannot rebuild a model: {exc}")
-    if models.close(saved, model, 1e-5):
+    if kit.close(saved, model, 1e-5):
         return Outcome(what, True)
     return Outcome(what, False, "the model in the file predicts differently from `model_ex2`",
                    "save only the best epoch (save_best_only=True, monitor='val_loss') and restore "
@@ -405,7 +406,7 @@ def judge_ex2(evidence, challenge, context) -> list[Outcome]:
     model_arrays = {k: v for k, v in arrays.items() if not k.startswith("checkpoint.")}
     params = context.get("params") or {}
     epochs_max = int(_number(params, "EPOCHS_EX2", 120))
-    dense = models.dense_layers(values, model_arrays)
+    dense = kit.dense_layers(values, model_arrays)
     history = values.get("history") or {}
     ran = len(((history.get("curves") or {}).get("loss")) or [])
     l1, l2 = EX2_PENALTY

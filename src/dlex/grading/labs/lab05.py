@@ -13,9 +13,10 @@ from functools import cache
 
 import numpy as np
 
-from dlex.grading import models
-from dlex.grading.questions import Choice, Numeric, ResultChoice, ResultNumeric
-from dlex.grading.spec import Evidence, Exercise, Outcome, ProbeError
+from dlex.grading.exercises import keras_evidence, kit
+from dlex.grading.exercises.rebuild import RebuildError, predict, rebuild
+from dlex.grading.questions.kinds import Choice, Numeric, ResultChoice, ResultNumeric
+from dlex.grading.exercises.declarations import Evidence, Exercise, Outcome, ProbeError
 
 # Parameters for grading tests: the checks need only a little training, not a good model.
 TEST_PARAMETERS = {"TRAIN_LIMIT": 1280, "EPOCHS_EX4": 1, "EPOCHS_COMPARE": 1, "REG_EPOCHS": 2}
@@ -297,9 +298,9 @@ def challenge_loss_pair(challenge, label: str):
 
 def probe_ex4(namespace, challenge) -> Evidence:
     model = namespace["model_ex4"]
-    evidence = models.model_evidence(model, challenge_inputs(challenge, "ex4"), "`model_ex4`")
+    evidence = keras_evidence.model_evidence(model, challenge_inputs(challenge, "ex4"), "`model_ex4`")
     try:
-        evidence.values["loss_on_challenge"] = models.loss_value(
+        evidence.values["loss_on_challenge"] = keras_evidence.loss_value(
             model, *challenge_loss_pair(challenge, "ex4.loss"))
     except ProbeError as exc:
         evidence.values["loss_error"] = str(exc)
@@ -309,7 +310,7 @@ def probe_ex4(namespace, challenge) -> Evidence:
 
     history = namespace["history_ex4"]
     if isinstance(history, keras.callbacks.History):
-        evidence.values["history"] = models.history_evidence(history, model)
+        evidence.values["history"] = keras_evidence.history_evidence(history, model)
     else:
         evidence.values["history_error"] = (f"`history_ex4` is a {type(history).__name__}, not the "
                                             "History that fit returns")
@@ -386,27 +387,27 @@ def check_behaviour(values, arrays, dense, challenge) -> Outcome:
     what = f"`model_ex4` computes relu → relu → softmax on {N_INPUTS} inputs chosen by the check"
     x = challenge_inputs(challenge, "ex4")
     try:
-        outputs = models.predict(models.rebuild(values, arrays), x)
-    except models.RebuildError as exc:
+        outputs = predict(rebuild(values, arrays), x)
+    except RebuildError as exc:
         return Outcome(what, False, f"the check cannot rebuild `model_ex4`: {exc}",
                        "build it from keras.layers.Dense, Dropout and built-in activations")
     reported = arrays.get("outputs")
-    if reported is None or not models.close(outputs, reported, 1e-3):
+    if reported is None or not kit.close(outputs, reported, 1e-3):
         return Outcome(what, False, "its predictions differ from what its layers and weights compute",
                        "use a plain keras.Sequential or functional model")
     if tuple(int(k.shape[1]) for k, _ in dense) != EX4_UNITS:
         return Outcome(what, False, "its Dense layers are not the specified ones", "fix the layers first")
     expected = ["relu", "relu", "softmax"]
-    if models.close(outputs, models.forward(x, dense, expected), 1e-4):
+    if kit.close(outputs, kit.forward(x, dense, expected), 1e-4):
         return Outcome(what, True)
-    return Outcome(what, False, models.diagnose_activations(x, dense, outputs, expected),
+    return Outcome(what, False, kit.diagnose_activations(x, dense, outputs, expected),
                    "hidden layers take activation='relu'; the output layer activation='softmax'")
 
 
 def check_optimizer(values) -> Outcome:
     what = ("`model_ex4` is compiled with Adam and the learning rate InverseTimeDecay("
             "initial_learning_rate=0.001, decay_steps=1, decay_rate=0.005)")
-    name, config = models.optimizer_summary(values)
+    name, config = kit.optimizer_summary(values)
     if name is None:
         return Outcome(what, False, "`model_ex4` is not compiled", "call model_ex4.compile(...)")
     if name != "Adam":
@@ -445,7 +446,7 @@ def check_loss(values, challenge) -> Outcome:
         return Outcome(what, False, "`model_ex4` is not compiled with a loss",
                        "compile with loss='categorical_crossentropy'")
     y_true, y_pred = challenge_loss_pair(challenge, "ex4.loss")
-    expected = models.categorical_crossentropy(y_true.astype("float64"), y_pred.astype("float64"))
+    expected = kit.categorical_crossentropy(y_true.astype("float64"), y_pred.astype("float64"))
     if math.isclose(value, expected, rel_tol=1e-3, abs_tol=1e-4):
         return Outcome(what, True)
     return Outcome(what, False, "on made-up predictions its loss gives another number than "
@@ -505,7 +506,7 @@ def check_training(values, params) -> list[Outcome]:
 
 def judge_ex4(evidence, challenge, context) -> list[Outcome]:
     values, arrays = evidence.values, evidence.arrays
-    dense = models.dense_layers(values, arrays)
+    dense = kit.dense_layers(values, arrays)
     return (check_architecture(values, dense)
             + [check_behaviour(values, arrays, dense, challenge), check_optimizer(values),
                check_loss(values, challenge)]

@@ -13,9 +13,10 @@ import math
 
 import numpy as np
 
-from dlex.grading import models
-from dlex.grading.questions import Choice, Numeric, ResultChoice, ResultNumeric
-from dlex.grading.spec import Evidence, Exercise, Outcome, ProbeError
+from dlex.grading.exercises import keras_evidence, kit
+from dlex.grading.exercises.rebuild import RebuildError, predict, rebuild
+from dlex.grading.questions.kinds import Choice, Numeric, ResultChoice, ResultNumeric
+from dlex.grading.exercises.declarations import Evidence, Exercise, Outcome, ProbeError
 
 N_IMAGES = 8
 PARAMS = 93_322
@@ -60,9 +61,9 @@ def _require_model(namespace, name: str, images: np.ndarray):
 def probe_model(namespace, challenge, name: str, label: str) -> Evidence:
     images = challenge_images(challenge, label)
     model = _require_model(namespace, name, images)
-    evidence = models.model_evidence(model, images, f"`{name}`")
+    evidence = keras_evidence.model_evidence(model, images, f"`{name}`")
     try:
-        evidence.values["loss_on_challenge"] = models.loss_value(
+        evidence.values["loss_on_challenge"] = keras_evidence.loss_value(
             model, *challenge_loss_pair(challenge, label + ".loss"))
     except ProbeError as exc:
         evidence.values["loss_error"] = str(exc)
@@ -260,7 +261,7 @@ def forward_by_hand(x: np.ndarray, layers: list[dict], weights: list) -> np.ndar
         else:
             raise ValueError(f"a {kind} layer is not part of the specification")
         if kind in ("Conv2D", "Dense"):
-            h = models.activate(h, "softmax" if position == last_dense else "relu")
+            h = kit.activate(h, "softmax" if position == last_dense else "relu")
     return h
 
 
@@ -269,12 +270,12 @@ def check_behaviour(values, arrays, layers, challenge, label, name) -> Outcome:
             "max pooling, …, softmax as dlex.scratch computes them by hand")
     reported = arrays.get("outputs")
     try:
-        rebuilt = models.rebuild(values, arrays)
-        outputs = models.predict(rebuilt, challenge_images(challenge, label))
-    except models.RebuildError as exc:
+        rebuilt = rebuild(values, arrays)
+        outputs = predict(rebuilt, challenge_images(challenge, label))
+    except RebuildError as exc:
         return Outcome(what, False, f"the check cannot rebuild `{name}`: {exc}",
                        "build the model from standard keras.layers and built-in activations")
-    if reported is None or not models.close(outputs, reported, 1e-3):
+    if reported is None or not kit.close(outputs, reported, 1e-3):
         return Outcome(what, False, f"`{name}`'s predictions differ from what its layers and weights "
                        "compute", "use a plain keras.Sequential model")
     weights = [arrays[f"weight_{i}"] for i in range(int(values.get("n_weight_arrays") or 0))]
@@ -283,7 +284,7 @@ def check_behaviour(values, arrays, layers, challenge, label, name) -> Outcome:
     except (ValueError, IndexError, KeyError, TypeError) as exc:
         return Outcome(what, False, f"its layers cannot be computed by hand: {str(exc)[:200]}",
                        "fix the failed checks above first")
-    if by_hand.shape == outputs.shape and models.close(outputs, by_hand, 1e-4):
+    if by_hand.shape == outputs.shape and kit.close(outputs, by_hand, 1e-4):
         return Outcome(what, True)
     return Outcome(what, False, "its outputs differ from the by-hand computation with its own weights",
                    "use activation='relu' in the hidden layers and activation='softmax' in the last")
@@ -320,9 +321,9 @@ def probe_ex2(namespace, challenge) -> Evidence:
     evidence = probe_model(namespace, challenge, "model_cnn", "ex2")
     model = namespace["model_cnn"]
     try:
-        evidence.values["history"] = models.history_evidence(namespace["history_cnn"], model)
+        evidence.values["history"] = keras_evidence.history_evidence(namespace["history_cnn"], model)
     except ProbeError as exc:
-        # models.history_evidence words its example with Lab 2's names.
+        # keras_evidence.history_evidence words its example with Lab 2's names.
         message = str(exc).replace("history_ex2", "history_cnn").replace("model_ex2", "model_cnn")
         evidence.values["history_error"] = f"`history_cnn`: {message}"
     callbacks = namespace["callbacks_cnn"]
@@ -361,7 +362,7 @@ def _checkpoint_summary(path: str) -> dict:
 
 def check_optimizer(values) -> Outcome:
     what = "`model_cnn` is compiled with the RMSprop optimizer"
-    name, _ = models.optimizer_summary(values)
+    name, _ = kit.optimizer_summary(values)
     if name == "RMSprop":
         return Outcome(what, True)
     if name is None:
@@ -380,7 +381,7 @@ def check_loss(values, challenge, label) -> Outcome:
         return Outcome(what, False, "`model_cnn` is not compiled with a loss",
                        "call model_cnn.compile(optimizer='rmsprop', loss='categorical_crossentropy', ...)")
     y_true, y_pred = challenge_loss_pair(challenge, label + ".loss")
-    expected = models.categorical_crossentropy(y_true.astype("float64"), y_pred.astype("float64"))
+    expected = kit.categorical_crossentropy(y_true.astype("float64"), y_pred.astype("float64"))
     if math.isclose(value, expected, rel_tol=1e-3, abs_tol=1e-4):
         return Outcome(what, True)
     p = np.clip(y_pred.astype("float64"), 1e-7, 1 - 1e-7)

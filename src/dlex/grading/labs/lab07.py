@@ -13,9 +13,10 @@ import math
 
 import numpy as np
 
-from dlex.grading import models
-from dlex.grading.questions import Choice, Numeric, ResultChoice, ResultNumeric
-from dlex.grading.spec import Evidence, Exercise, Outcome, ProbeError
+from dlex.grading.exercises import keras_evidence, kit
+from dlex.grading.exercises.rebuild import RebuildError, predict, rebuild
+from dlex.grading.questions.kinds import Choice, Numeric, ResultChoice, ResultNumeric
+from dlex.grading.exercises.declarations import Evidence, Exercise, Outcome, ProbeError
 
 N_REVIEWS = 6
 STEPS = 24
@@ -58,16 +59,16 @@ def probe_classifier(namespace, challenge, name: str, history_name: str, label: 
     except Exception as exc:  # noqa: BLE001 - the learner's model may fail in any way
         raise ProbeError(f"`{name}` fails on a batch of word sequences: "
                          f"{type(exc).__name__}: {str(exc)[:300]}") from None
-    evidence = models.model_evidence(model, reviews, f"`{name}`")
+    evidence = keras_evidence.model_evidence(model, reviews, f"`{name}`")
     try:
-        evidence.values["loss_on_challenge"] = models.loss_value(
+        evidence.values["loss_on_challenge"] = keras_evidence.loss_value(
             model, *challenge_loss_pair(challenge, label + ".loss"))
     except ProbeError as exc:
         evidence.values["loss_error"] = str(exc)
     except Exception as exc:  # noqa: BLE001 - the learner's loss may fail in any way
         evidence.values["loss_error"] = f"calling it raised {type(exc).__name__}: {str(exc)[:200]}"
     try:
-        evidence.values["history"] = models.history_evidence(namespace[history_name], model)
+        evidence.values["history"] = keras_evidence.history_evidence(namespace[history_name], model)
     except ProbeError as exc:
         evidence.values["history_error"] = f"`{history_name}`: {exc}"
     return evidence
@@ -224,12 +225,12 @@ def check_behaviour(values, arrays, layers, challenge, label, name, num_words) -
     reviews = challenge_reviews(challenge, label, num_words)
     reported = arrays.get("outputs")
     try:
-        rebuilt = models.rebuild(values, arrays)
-        outputs = models.predict(rebuilt, reviews)
-    except models.RebuildError as exc:
+        rebuilt = rebuild(values, arrays)
+        outputs = predict(rebuilt, reviews)
+    except RebuildError as exc:
         return Outcome(what, False, f"the check cannot rebuild `{name}`: {exc}",
                        "build the model from standard keras.layers")
-    if reported is None or not models.close(outputs, reported, 1e-3):
+    if reported is None or not kit.close(outputs, reported, 1e-3):
         return Outcome(what, False, f"`{name}`'s predictions differ from what its layers and weights "
                        "compute", "use a plain keras.Sequential model")
     weights = [arrays[f"weight_{i}"] for i in range(int(values.get("n_weight_arrays") or 0))]
@@ -238,7 +239,7 @@ def check_behaviour(values, arrays, layers, challenge, label, name, num_words) -
     except (ValueError, IndexError, KeyError, TypeError) as exc:
         return Outcome(what, False, f"its layers cannot be computed by hand: {str(exc)[:200]}",
                        "fix the failed checks above first")
-    if by_hand.shape == outputs.shape and models.close(outputs, by_hand, 1e-4):
+    if by_hand.shape == outputs.shape and kit.close(outputs, by_hand, 1e-4):
         return Outcome(what, True)
     return Outcome(what, False, "its outputs differ from the by-hand computation with its own weights",
                    "use the GRU's default activations and a sigmoid output")
@@ -246,7 +247,7 @@ def check_behaviour(values, arrays, layers, challenge, label, name, num_words) -
 
 def check_compiled(values, challenge, label, name) -> Outcome:
     what = f"`{name}` is compiled with RMSprop and the binary cross-entropy loss"
-    optimizer, _ = models.optimizer_summary(values)
+    optimizer, _ = kit.optimizer_summary(values)
     if optimizer is None:
         return Outcome(what, False, f"`{name}` is not compiled",
                        "use recurrent_classifier(...), or compile with optimizer='rmsprop', "

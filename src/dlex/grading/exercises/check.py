@@ -4,7 +4,7 @@ Probe and judge run in the learner's process (fine for self-study); the evidence
 through the same serialisation the grader uses, so both judge identical data. The
 challenge seed is drawn fresh on every call.
 
-Under ``dlex grade`` and ``dlex check NOTEBOOK`` (``DLEX_GRADING`` set) it only says so:
+Under ``dlex grade`` and ``dlex check NOTEBOOK`` (:func:`dlex.runtime.graded`) it only says so:
 those judge every exercise from outside once the notebook has finished.
 
 Inside ``dlex run`` the result is recorded as ``checks.<exercise id>`` (1 passed, 0 not)
@@ -13,24 +13,27 @@ is saved in the learner's progress.
 """
 
 import io
-import json
-import os
 import sys
 
 import numpy as np
 
-from dlex.grading import evidence as evidence_io
-from dlex.grading.core import judge_exercise, param_values, probe_exercise
-from dlex.grading.feedback import format_result
-from dlex.grading.spec import Challenge, Evidence, ExerciseResult, find_exercise
+from dlex import runtime
+from dlex.grading.exercises import evidence_files
+from dlex.grading.exercises.declarations import Challenge, ExerciseResult
+from dlex.grading.exercises.evidence_files import EvidenceBundle, Probed
+from dlex.grading.exercises.feedback import format_result
+from dlex.grading.exercises.judge import judge_exercise
+from dlex.grading.exercises.probe import param_values, probe_exercise
+from dlex.grading.registry import find_exercise
 
 
-def _round_trip(found: Evidence) -> Evidence:
+def _round_trip(probed: Probed) -> Probed:
+    """``probed`` as the grader would read it back: through the same JSON and ``.npz``."""
+    bundle = EvidenceBundle({}, {}, {"x": probed})
     buffer = io.BytesIO()
-    np.savez(buffer, **{k: np.asarray(v) for k, v in found.arrays.items()})
-    document, _ = evidence_io.to_bundle({"x": (found, [], None)}, {}, {})
-    values = json.loads(json.dumps(document))["exercises"]["x"]["values"]
-    return Evidence(values, evidence_io.load_arrays(buffer.getvalue()))
+    np.savez(buffer, **bundle.arrays())
+    return EvidenceBundle.from_json(bundle.to_json(), evidence_files.load_arrays(buffer.getvalue())
+                                    ).exercises["x"]
 
 
 def run_check(exercise_id: str, namespace: dict, challenge: Challenge | None = None
@@ -38,21 +41,19 @@ def run_check(exercise_id: str, namespace: dict, challenge: Challenge | None = N
     """Probe and judge one exercise against ``namespace``; returns the judged result."""
     exercise = find_exercise(exercise_id)
     challenge = challenge or Challenge.fresh()
-    found, missing, error = probe_exercise(exercise, namespace, challenge)
-    if found is not None:
+    probed = probe_exercise(exercise, namespace, challenge)
+    if probed.evidence is not None:
         try:
-            found = _round_trip(found)
+            probed = _round_trip(probed)
         except Exception as exc:  # noqa: BLE001 - e.g. object arrays the learner produced
-            found, error = None, f"your objects could not be turned into evidence ({exc})"
+            probed = Probed(None, [], f"your objects could not be turned into evidence ({exc})")
     context = {"params": param_values(namespace, exercise.params)}
-    return judge_exercise(exercise, found, missing, error, challenge, context)
+    return judge_exercise(exercise, probed, challenge, context)
 
 
 def check(exercise_id: str, namespace: dict | None = None) -> ExerciseResult:
     """Check exercise ``exercise_id`` on the caller's variables and print the feedback."""
-    import dlex
-
-    if os.environ.get("DLEX_GRADING"):
+    if runtime.graded():
         # `dlex grade` / `dlex check NOTEBOOK` judge every exercise themselves after the run.
         find_exercise(exercise_id)
         print(f"{exercise_id}: checked by the grader once the whole notebook has run", flush=True)
@@ -61,8 +62,8 @@ def check(exercise_id: str, namespace: dict | None = None) -> ExerciseResult:
         namespace = sys._getframe(1).f_globals
     result = run_check(exercise_id, namespace)
     print(format_result(result), flush=True)
-    dlex.record(f"checks.{exercise_id}", int(result.passed))
-    if not os.environ.get("DLEX_METRICS_PATH") and not os.environ.get("DLEX_GRADING"):
+    runtime.record(f"checks.{exercise_id}", int(result.passed))
+    if not runtime.headless():
         try:
             from dlex.grading import progress
 

@@ -1,8 +1,8 @@
 """The worker: runs inside the sandbox, executes a submission, then probes it.
 
-    python -m dlex.grading.worker '<config JSON>'
+    python -m dlex.grading.sandbox.worker '<WorkerConfig JSON>'
 
-It enters the sandbox (:func:`dlex.grading.sandbox.enter`), starts a Jupyter kernel as its
+It enters the sandbox (:func:`dlex.grading.sandbox.inside.enter`), starts a Jupyter kernel as its
 child (so the kernel is inside the sandbox too; it talks to the kernel over Unix sockets
 because the network namespace has no usable network), executes every cell, caps the
 outputs it keeps, and reports ``executed`` on its control pipe. Only then does the grader
@@ -25,20 +25,19 @@ import sys
 import threading
 import time
 
-from dlex.grading import sandbox
-
-EVIDENCE_DIR = ".dlex-evidence"
+from dlex.grading.sandbox.inside import enter
+from dlex.grading.sandbox.protocol import EVIDENCE_DIR, WorkerConfig
 
 
 class Channel:
     """The control pipes to the grader. If the grader goes away, the worker ends at once
     (and with it, as the PID namespace's first process, everything the submission started)."""
 
-    def __init__(self, config: dict):
-        for fd in (config["control_in"], config["control_out"]):
+    def __init__(self, config: WorkerConfig):
+        for fd in (config.control_in, config.control_out):
             os.set_inheritable(fd, False)
-        self.out = os.fdopen(config["control_out"], "w", buffering=1)
-        self.inp = os.fdopen(config["control_in"], "r")
+        self.out = os.fdopen(config.control_out, "w", buffering=1)
+        self.inp = os.fdopen(config.control_in, "r")
         self.messages: queue.Queue = queue.Queue()
         threading.Thread(target=self._listen, daemon=True).start()
 
@@ -117,20 +116,21 @@ def _capped_client_class():
     return CappedClient
 
 
-async def grade(channel: Channel, config: dict) -> None:
+async def run_and_probe(channel: Channel, config: WorkerConfig) -> None:
+    """Execute the notebook, report ``executed``, then probe with the seed the grader sends."""
     import nbformat
     from jupyter_client.manager import AsyncKernelManager
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
-    workdir = config["workdir"]
-    nb = nbformat.read(os.path.join(workdir, config["notebook"]), as_version=4)
+    workdir = config.workdir
+    nb = nbformat.read(os.path.join(workdir, config.notebook), as_version=4)
     km = AsyncKernelManager(kernel_name="python3", transport="ipc",
                             ip=os.path.join(workdir, ".kernel"))
-    client = _capped_client_class()(nb, km=km, timeout=int(config.get("cell_timeout") or 3600),
+    client = _capped_client_class()(nb, km=km, timeout=config.cell_timeout,
                                     kernel_name="python3", allow_errors=False,
                                     shutdown_kernel="immediate", startup_timeout=180,
                                     resources={"metadata": {"path": workdir}})
-    client.output_limit = int(config.get("output_bytes") or 1 << 20)
+    client.output_limit = config.output_bytes
     status, detail = "ok", {}
     timings = []
     clock = time.monotonic()
@@ -165,12 +165,12 @@ async def grade(channel: Channel, config: dict) -> None:
             channel.send(event="probed", status="skipped")
             return
         folder = os.path.join(workdir, EVIDENCE_DIR)
-        code = ("import dlex.grading.core as _dlex_grading_core\n"
-                f"_dlex_grading_core.collect({config['lab']!r}, {int(message['seed'])}, "
+        code = ("import dlex.grading.exercises.probe as _dlex_probe\n"
+                f"_dlex_probe.collect({config.lab!r}, {int(message['seed'])}, "
                 f"{folder!r}, globals())")
         probe_cell = nbformat.v4.new_code_cell(code)
         nb.cells.append(probe_cell)
-        client.timeout = int(config.get("probe_timeout") or 300)
+        client.timeout = config.probe_timeout
         try:
             await client.async_execute_cell(probe_cell, len(nb.cells) - 1)
             channel.send(event="probed", status="ok")
@@ -184,23 +184,23 @@ async def grade(channel: Channel, config: dict) -> None:
 
 
 def main(argv: list[str]) -> int:
-    config = json.loads(argv[0])
+    config = WorkerConfig.from_json(argv[0])
     channel = Channel(config)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        notes = sandbox.enter(config)
+        notes = enter(config)
     except Exception as exc:  # noqa: BLE001 - reported to the grader, which refuses the run
         channel.send(event="failed", stage="sandbox", error=f"{type(exc).__name__}: {exc}")
         return 3
-    os.chdir(config["workdir"])
+    os.chdir(config.workdir)
     os.environ.clear()
-    os.environ.update({k: str(v) for k, v in (config.get("env") or {}).items()})
+    os.environ.update({k: str(v) for k, v in config.env.items()})
     os.environ.setdefault("PATH", os.pathsep.join([os.path.dirname(sys.executable), "/usr/bin", "/bin"]))
-    if config.get("mode") == "selftest":
+    if config.mode == "selftest":
         selftest(channel, notes)
         return 0
     channel.send(event="ready", notes=notes, uid=os.getuid())
-    asyncio.run(grade(channel, config))
+    asyncio.run(run_and_probe(channel, config))
     return 0
 
 

@@ -1,5 +1,6 @@
 """Evaluation questions in the notebook (``dlex.quiz``, ``dlex.answer``) and their plumbing
-for ``dlex quiz`` in the terminal (answers files, finding the learner's run).
+for ``dlex quiz`` in the terminal (answers files); the learner's runs are found by
+:mod:`dlex.runner.runs`.
 
 In a notebook::
 
@@ -11,22 +12,13 @@ Questions about results compare with the numbers the notebook has recorded with
 """
 
 import json
-import os
 import re
 from pathlib import Path
 
+from dlex import runtime
 from dlex.errors import DlexError
-from dlex.grading.questions import check_answer, needs_run, render
-from dlex.grading.spec import lab_module, questions
-
-
-def find_question(question_id: str):
-    lab = str(question_id).split(".")[0]
-    for question in questions(lab):
-        if question.id == question_id:
-            return question
-    known = ", ".join(q.id for q in questions(lab))
-    raise DlexError(f"unknown question {question_id!r}", f"this lab's questions: {known}")
+from dlex.grading.questions.kinds import check_answer, needs_run, render
+from dlex.grading.registry import find_question, lab_module, questions
 
 
 def format_verdict(question, verdict) -> str:
@@ -64,15 +56,12 @@ def quiz(lab: str) -> None:
 
 def answer(question_id: str, value, metrics: dict | None = None):
     """Check one answer; result questions use this notebook's recorded numbers."""
-    from dlex import runtime
-
     question = find_question(question_id)
     if metrics is None and needs_run(question):
         metrics = dict(runtime.METRICS) or None
     verdict = check_answer(question, value, metrics)
     print(format_verdict(question, verdict), flush=True)
-    if verdict.correct is not None and not os.environ.get("DLEX_METRICS_PATH") \
-            and not os.environ.get("DLEX_GRADING"):
+    if verdict.correct is not None and not runtime.headless():
         try:
             from dlex.grading import progress
 
@@ -83,25 +72,6 @@ def answer(question_id: str, value, metrics: dict | None = None):
 
 
 # --------------------------------------------------------------------------- terminal helpers
-
-def latest_run(lab: str, runs_dir: Path = Path("runs")) -> Path | None:
-    """``runs/<lab>-*/metrics.json`` written last, if any."""
-    found = [p for p in Path(runs_dir).glob(f"{lab}-*/metrics.json") if p.is_file()]
-    return max(found, key=lambda p: p.stat().st_mtime) if found else None
-
-
-def load_metrics(path: Path) -> dict:
-    try:
-        data = json.loads(Path(path).read_text())
-    except FileNotFoundError:
-        raise DlexError(f"no metrics file at {path}",
-                        "pass the metrics.json of a run, e.g. runs/lab02-<time>/metrics.json") from None
-    except (OSError, ValueError) as exc:
-        raise DlexError(f"{path} is not a readable metrics.json ({exc})") from None
-    if not isinstance(data, dict):
-        raise DlexError(f"{path} is not a metrics.json (expected an object of numbers)")
-    return data
-
 
 def normalize_id(lab: str, key: str) -> str:
     key = str(key).strip()

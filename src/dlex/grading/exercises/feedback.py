@@ -1,6 +1,6 @@
 """Feedback as plain text: what passed, what failed, what was expected, and a hint."""
 
-from dlex.grading.spec import ExerciseResult
+from dlex.grading.exercises.declarations import ExerciseResult
 
 
 def _points(value: float) -> str:

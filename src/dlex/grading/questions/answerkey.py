@@ -1,6 +1,6 @@
 """Answer keys of the evaluation questions: stored encoded, never in plain text.
 
-A lab's key is ``dlex/grading/keys/labNN.json``::
+A lab's key is ``dlex/grading/questions/keys/labNN.json``::
 
     {"format": "dlex-answer-key/1", "lab": "lab02", "entries": {"lab02.q1": "<token>", ...}}
 
@@ -19,7 +19,7 @@ answers are that run's numbers.
 
 Instructors write keys from a plain file kept outside the package::
 
-    python -m dlex.grading.answerkey encode plain.json src/dlex/grading/keys/lab02.json
+    python -m dlex.grading.questions.answerkey encode plain.json src/dlex/grading/questions/keys/lab02.json
 
 where ``plain.json`` maps ids to ``{"choice": 2}`` (1-based option number) or
 ``{"value": 1234.5, "tolerance": 0.1}``.
@@ -35,7 +35,7 @@ from pathlib import Path
 from dlex.errors import DlexError
 
 FORMAT = "dlex-answer-key/1"
-KEY_DIR = Path(__file__).parent / "keys"
+KEY_DIR = Path(__file__).parent / "keys"     # dlex/grading/questions/keys
 _PEPPER = b"dlex/answer-key/v1:7c1e0b9a"
 
 
@@ -98,7 +98,7 @@ def load_key(lab: str) -> dict:
 
 def main(argv: list[str]) -> int:
     if len(argv) != 3 or argv[0] != "encode":
-        print("usage: python -m dlex.grading.answerkey encode PLAIN.json KEY.json", file=sys.stderr)
+        print("usage: python -m dlex.grading.questions.answerkey encode PLAIN.json KEY.json", file=sys.stderr)
         return 2
     plain = json.loads(Path(argv[1]).read_text())
     lab = plain.pop("lab")

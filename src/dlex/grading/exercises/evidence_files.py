@@ -13,11 +13,12 @@ import json
 import os
 import stat
 import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from dlex.grading.spec import Evidence, plain
+from dlex.grading.exercises.declarations import Evidence, plain
 
 JSON_NAME, NPZ_NAME = "evidence.json", "evidence.npz"
 MAX_JSON_BYTES = 16 * 2**20
@@ -31,29 +32,71 @@ class EvidenceError(Exception):
     """The evidence files are missing, too large, or not what the probe writes."""
 
 
-def to_bundle(results: dict, params: dict, metrics: dict) -> tuple[dict, dict]:
-    """``results`` maps exercise id to ``(Evidence | None, missing, error)``."""
-    document = {"format": FORMAT, "params": plain(params), "metrics": plain(metrics),
-                "exercises": {}}
-    arrays = {}
-    for exercise_id, (evidence, missing, error) in results.items():
-        entry = {"missing": list(missing), "error": error, "values": {}, "arrays": []}
-        if evidence is not None:
-            entry["values"] = plain(evidence.values)
-            for name, array in evidence.arrays.items():
-                arrays[f"{exercise_id}:{name}"] = np.asarray(array)
-                entry["arrays"].append(name)
-        document["exercises"][exercise_id] = entry
-    return document, arrays
+@dataclass
+class Probed:
+    """What probing one exercise gave: its evidence, or the names missing, or the probe's error."""
+
+    evidence: Evidence | None
+    missing: list = field(default_factory=list)
+    error: str | None = None
 
 
-def write(folder: Path, document: dict, arrays: dict) -> None:
+@dataclass
+class EvidenceBundle:
+    """Everything a submission's kernel sends the grader: per exercise, and the run's numbers."""
+
+    params: dict
+    metrics: dict
+    exercises: dict          # exercise id -> Probed
+
+    def to_json(self) -> str:
+        """The document (``evidence.json``); the arrays are named in it, stored by :meth:`arrays`."""
+        document = {"format": FORMAT, "params": plain(self.params), "metrics": plain(self.metrics),
+                    "exercises": {}}
+        for exercise_id, probed in self.exercises.items():
+            entry = {"missing": list(probed.missing), "error": probed.error, "values": {}, "arrays": []}
+            if probed.evidence is not None:
+                entry["values"] = plain(probed.evidence.values)
+                entry["arrays"] = list(probed.evidence.arrays)
+            document["exercises"][exercise_id] = entry
+        return json.dumps(document)
+
+    def arrays(self) -> dict:
+        """The ``.npz`` members, one per ``"<exercise id>:<name>"``."""
+        return {f"{exercise_id}:{name}": np.asarray(array)
+                for exercise_id, probed in self.exercises.items() if probed.evidence is not None
+                for name, array in probed.evidence.arrays.items()}
+
+    @classmethod
+    def from_json(cls, text: str | bytes, arrays: dict) -> "EvidenceBundle":
+        """The bundle a document and its arrays describe, taking only well-formed parts."""
+        return cls._from_document(_document(text), arrays)
+
+    @classmethod
+    def _from_document(cls, document: dict, arrays: dict) -> "EvidenceBundle":
+        exercises = {}
+        for exercise_id, entry in dict(document.get("exercises") or {}).items():
+            if not isinstance(entry, dict):
+                continue
+            names = [n for n in entry.get("arrays") or [] if isinstance(n, str)]
+            values = entry.get("values") if isinstance(entry.get("values"), dict) else {}
+            evidence = Evidence(values, {n: arrays[f"{exercise_id}:{n}"] for n in names
+                                         if f"{exercise_id}:{n}" in arrays})
+            error = entry.get("error")
+            exercises[str(exercise_id)] = Probed(evidence, [str(n) for n in entry.get("missing") or []],
+                                                 str(error)[:2000] if error else None)
+        params = document.get("params") if isinstance(document.get("params"), dict) else {}
+        metrics = document.get("metrics") if isinstance(document.get("metrics"), dict) else {}
+        return cls(params, metrics, exercises)
+
+
+def write(folder: Path, bundle: EvidenceBundle) -> None:
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     buffer = io.BytesIO()
-    np.savez(buffer, **arrays)
+    np.savez(buffer, **bundle.arrays())
     (folder / NPZ_NAME).write_bytes(buffer.getvalue())
-    (folder / JSON_NAME).write_text(json.dumps(document))
+    (folder / JSON_NAME).write_text(bundle.to_json())
 
 
 def _read_capped(dir_fd: int, name: str, limit: int) -> bytes:
@@ -111,8 +154,8 @@ def load_arrays(data: bytes) -> dict:
     return arrays
 
 
-def read(folder: Path) -> dict:
-    """``{"params", "metrics", "exercises": {id: (Evidence, missing, error)}}`` from ``folder``."""
+def read(folder: Path) -> EvidenceBundle:
+    """The bundle in ``folder``, read as hostile input."""
     try:
         dir_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
     except OSError as exc:
@@ -122,24 +165,15 @@ def read(folder: Path) -> dict:
         npz = _read_capped(dir_fd, NPZ_NAME, MAX_NPZ_BYTES)
     finally:
         os.close(dir_fd)
+    document = _document(raw)              # refused before any array is unpacked
+    return EvidenceBundle._from_document(document, load_arrays(npz))
+
+
+def _document(text: str | bytes) -> dict:
     try:
-        document = json.loads(raw)
+        document = json.loads(text)
     except (ValueError, UnicodeDecodeError) as exc:
         raise EvidenceError(f"{JSON_NAME} is not valid JSON ({exc})") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise EvidenceError(f"{JSON_NAME} is not in the probe's format")
-    arrays = load_arrays(npz)
-    exercises = {}
-    for exercise_id, entry in dict(document.get("exercises") or {}).items():
-        if not isinstance(entry, dict):
-            continue
-        names = [n for n in entry.get("arrays") or [] if isinstance(n, str)]
-        evidence = Evidence(values=entry.get("values") if isinstance(entry.get("values"), dict) else {},
-                            arrays={n: arrays[f"{exercise_id}:{n}"] for n in names
-                                    if f"{exercise_id}:{n}" in arrays})
-        missing = [str(n) for n in entry.get("missing") or []]
-        error = entry.get("error")
-        exercises[str(exercise_id)] = (evidence, missing, str(error)[:2000] if error else None)
-    params = document.get("params") if isinstance(document.get("params"), dict) else {}
-    metrics = document.get("metrics") if isinstance(document.get("metrics"), dict) else {}
-    return {"params": params, "metrics": metrics, "exercises": exercises}
+    return document

@@ -1,4 +1,4 @@
-"""Evaluation questions: the four kinds, and checking one answer.
+"""Evaluation questions: the four kinds, checking one answer, and showing a question.
 
 * :class:`Choice` — multiple choice; the key holds a hash of the right option.
 * :class:`Numeric` — a number, right within a tolerance; the key holds it, encoded.
@@ -15,7 +15,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from dlex.grading import answerkey
+from dlex.grading.questions import answerkey
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""What a lab declares (exercises, questions) and what checks exchange (evidence, outcomes).
+"""What a lab declares about an exercise, and what its probe and judge exchange.
 
 A lab's grading module (``dlex/grading/labs/labNN.py``) defines two tuples::
 
@@ -12,17 +12,11 @@ from that data alone. ``context`` holds ``params`` (the lab parameters the run u
 """
 
 import hashlib
-import importlib
-import json
 import math
 from dataclasses import asdict, dataclass, field
 from typing import Callable
 
 import numpy as np
-
-from dlex.errors import DlexError
-
-ID_PATTERN = r"lab\d\d\.(ex|q)\d+"
 
 
 class ProbeError(Exception):
@@ -146,59 +140,3 @@ def plain(value):
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     return repr(value)[:200]
-
-
-# --------------------------------------------------------------------------- registry
-
-def lab_module(lab: str):
-    """The grading module of ``lab`` (``lab02``); a DlexError if the lab has none."""
-    import re
-
-    name = str(lab)
-    if not re.fullmatch(r"lab\d\d", name):     # lab2, 02 … (the catalog is slow to import)
-        from dlex.labs.catalog import get_lab
-
-        name = get_lab(lab).name
-    try:
-        return importlib.import_module(f"dlex.grading.labs.{name}")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"dlex.grading.labs.{name}":
-            raise
-        raise DlexError(f"{name} has no exercises or questions yet",
-                        "see `dlex list`; exercises are declared in dlex/grading/labs/") from None
-
-
-def graded_labs() -> list[str]:
-    """Names of the labs that declare exercises or questions."""
-    from dlex.labs.catalog import all_labs
-
-    found = []
-    for lab in all_labs():
-        try:
-            lab_module(lab.name)
-        except DlexError:
-            continue
-        found.append(lab.name)
-    return found
-
-
-def exercises(lab: str) -> tuple[Exercise, ...]:
-    return tuple(lab_module(lab).EXERCISES)
-
-
-def questions(lab: str) -> tuple:
-    return tuple(lab_module(lab).QUESTIONS)
-
-
-def find_exercise(exercise_id: str) -> Exercise:
-    """The exercise ``lab02.ex1``; a DlexError listing the lab's exercises otherwise."""
-    lab = str(exercise_id).split(".")[0]
-    for exercise in exercises(lab):
-        if exercise.id == exercise_id:
-            return exercise
-    known = ", ".join(e.id for e in exercises(lab))
-    raise DlexError(f"unknown exercise {exercise_id!r}", f"this lab's exercises: {known}")
-
-
-def dumps(data) -> str:
-    return json.dumps(plain(data), indent=1, sort_keys=True)
