@@ -97,7 +97,7 @@ for target in targets:
         print("could not write", target, "-", exc)
 """,
     "reads_checks_and_answer_key": """import os, dlex
-from dlex.grading import answerkey
+from dlex.grading.questions import answerkey
 here = os.path.dirname(dlex.__file__)
 checks = open(os.path.join(here, "grading", "labs", "lab02.py")).read()
 print("read", len(checks), "characters of the checks")
@@ -123,11 +123,11 @@ os.makedirs(".dlex-evidence", exist_ok=True)
 with open(".dlex-evidence/evidence.json", "w") as handle:
     json.dump({"format": "dlex-evidence/1", "score": 4, "exercises": {}}, handle)
 """,
-    "monkeypatches_dlex": """import dlex, dlex.grading.core, dlex.grading.check
+    "monkeypatches_dlex": """import dlex, dlex.grading.exercises.check, dlex.grading.exercises.judge, dlex.grading.exercises.probe
 dlex.check = lambda *args, **kwargs: print("all checks passed: 2/2 points")
-dlex.grading.check.check = dlex.check
-dlex.grading.core.collect = lambda *args, **kwargs: print("nothing to see here")
-dlex.grading.core.judge_exercise = lambda *args, **kwargs: "full marks"
+dlex.grading.exercises.check.check = dlex.check
+dlex.grading.exercises.probe.collect = lambda *args, **kwargs: print("nothing to see here")
+dlex.grading.exercises.judge.judge_exercise = lambda *args, **kwargs: "full marks"
 dlex.check("lab02.ex1")
 """,
     "floods_output": "for i in range(60_000):\n    print(f'{i:>8} ' + 'flood ' * 20)\n",
