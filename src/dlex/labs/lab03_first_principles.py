@@ -473,7 +473,8 @@ plots.plot_error_vs_parameters({"shallow (1 hidden layer)": (budgets, shallow_ms
 # * **ReLU**: f(z) = max(0, z); f′(z) = 1 for z > 0 and 0 for z < 0 (at z = 0 we use 0,
 #   as Keras does).
 # * **leaky ReLU**: f(z) = z for z ≥ 0 and a·z otherwise; f′(z) = 1 or a. Keras's
-#   default slope is a = 0.2.
+#   defaults differ: a = 0.2 for the function `keras.activations.leaky_relu`, a = 0.3
+#   for the layer `keras.layers.LeakyReLU()`.
 # * **sigmoid**: σ(z) = 1 / (1 + e⁻ᶻ); σ′(z) = σ(z)(1 − σ(z)). Used for yes/no outputs.
 # * **tanh**: tanh(z) = (eᶻ − e⁻ᶻ)/(eᶻ + e⁻ᶻ); tanh′(z) = 1 − tanh(z)².
 # * **softmax** turns a vector **z** of K scores into K probabilities,
@@ -753,8 +754,9 @@ dlex.record("losses.gaussian_offset_error", float(np.max(np.abs(np.array(offsets
 # ## 11. Backpropagation
 #
 # **The chain rule.** If **u** = g(**x**) and **v** = f(**u**), the derivative of the
-# composition is the product of the derivatives: J_(f∘g)(**x**) = J_f(**u**) · J_g(**x**),
-# where the **Jacobian** J_f holds ∂vᵢ/∂uⱼ in row i, column j. A network is a long
+# composition is the product of the derivatives: D(f∘g)(**x**) = Df(**u**) · Dg(**x**),
+# where the **Jacobian** Df holds ∂vᵢ/∂uⱼ in row i, column j (written D here, since J
+# is the loss). A network is a long
 # composition, and its loss is one number, so we multiply from the loss backwards: each
 # step turns "the gradient with respect to a layer's output" into "the gradient with
 # respect to its input and weights". That is **backpropagation**.
@@ -1004,10 +1006,11 @@ dlex.check("lab03.ex2")
 # The two-unit network *can* represent XOR exactly — part a proved it — but gradient
 # descent from a random start often fails to find those weights: a unit dies, or the
 # units settle where the loss stops improving at a value well above 0 (the histogram's
-# right-hand cluster: some case is still wrong by a large margin). With more hidden
-# units than the task strictly needs, many more starts succeed: spare units make it
-# likely that some start in a useful place. This is one reason practical networks are larger than the
-# smallest network that could represent the task.
+# right-hand cluster: some case is still wrong by a large margin). Compare the two
+# printed success rates: where the wider network succeeds from more starts, spare units
+# are the reason, since they make it likely that some start in a useful place. This is
+# one reason practical networks are larger than the smallest network that could
+# represent the task.
 
 # %% [markdown]
 # ## 13. Metrics for regression and classification
