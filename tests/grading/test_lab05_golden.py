@@ -70,9 +70,9 @@ def change(name, nb):
 
 
 def _test_parameters():
-    from dlex.grading.labs import lab05
+    from parameters import TEST_PARAMETERS
 
-    return lab05.TEST_PARAMETERS
+    return TEST_PARAMETERS["lab05"]
 
 
 # --------------------------------------------------------------------------- tests

@@ -9,10 +9,11 @@ a correct and a wrong copy through the real grader.
 
 import nbformat
 import pytest
+from parameters import TEST_PARAMETERS  # beside this file
 
 from dlex.grading.grader import GradeOptions, grade
+from dlex.grading.registry import graded_labs
 from dlex.grading.sandbox import Limits
-from dlex.grading.registry import graded_labs, lab_module
 from dlex.labs import get_lab
 from dlex.labs.solutions import learner_copy
 
@@ -29,8 +30,8 @@ def both_copies(request, data_dir, tmp_path_factory):
         path = folder / f"{name}.ipynb"
         nbformat.write(learner_copy(lab.notebook(), solutions=solutions), path)
         paths.append(path)
-    # A lab may declare TEST_PARAMETERS, smaller than its quick ones: the point is the checks.
-    tiny = getattr(lab_module(lab.name), "TEST_PARAMETERS", {})
+    # Smaller than the lab's quick parameters where the tests name some: the point is the checks.
+    tiny = TEST_PARAMETERS.get(lab.name, {})
     options = GradeOptions(overrides=tiny, jobs=2, isolate=False,
                            limits=Limits(timeout_s=900, memory_mb=None, fsize_mb=None))
     reference, learner = grade(lab.name, paths, options)

@@ -352,10 +352,6 @@ def judge_ex2(evidence, challenge, context) -> list[Outcome]:
     ]
 
 
-# Parameters for tests/grading/test_lab_checks.py, which runs the whole reference solution
-# and the learner's copy: smaller than the lab's quick ones, as only the checks matter there.
-TEST_PARAMETERS = {"TRAIN_LIMIT": 1000, "VALIDATION_SIZE": 200, "EPOCHS_A": 1, "EPOCHS_B": 1,
-                   "EPOCHS_C": 1, "EPOCHS_D": 1, "EPOCHS_EX2": 1}
 
 
 def warm_up() -> None:

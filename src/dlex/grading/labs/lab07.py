@@ -440,10 +440,6 @@ EXERCISES = (
                      "recurrent_dropout=0.02)) → Dense(1, sigmoid), trained with train(...)"),
 )
 
-# The lab's quick parameters, smaller still: tests/grading/test_lab_checks.py runs the whole lab.
-TEST_PARAMETERS = {"TRAIN_LIMIT": 1200, "VALIDATION_SIZE": 400, "TEST_LIMIT": 400, "MAX_EPOCHS": 1,
-                   "PATIENCE": 1, "CHAR_REVIEWS": 40, "CHAR_EPOCHS": 1, "SERIES_HOURS": 1200,
-                   "FORECAST_EPOCHS": 1}
 
 
 # --------------------------------------------------------------------------- questions
