@@ -97,6 +97,13 @@ def test_networks_and_their_regularizers(quick_run):
     assert m["nn_batchnorm.test_rmse"] < m["nn_batchnorm_default_momentum.test_rmse"]
 
 
+def test_early_stopping_matches_ridge_with_alpha_one_over_two_eta_t(quick_run):
+    _, m = quick_run
+    # The lab's ridge convention, Σ(y − ŷ)² + α‖w‖²: α ≈ 1/(2ηt), not 1/(ηt).
+    assert abs(m["early_stopping_ridge.predicted_alpha"] - 250) < 1e-9      # 1/(2 · 1e-4 · 20)
+    assert abs(m["early_stopping_ridge.closest_alpha"] / 250 - 1) < 0.2
+
+
 def test_augmentation_runs_and_is_deterministic(quick_run):
     _, m = quick_run
     assert m["augmentation.deterministic"] is True

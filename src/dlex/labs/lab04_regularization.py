@@ -442,7 +442,8 @@ dlex.record("poly9.weight_norm", np.linalg.norm(poly9.coef_))
 #
 # Unlike ridge, the lasso sets weights **exactly** to zero. Why: for a standardised
 # feature j, the solution satisfies a simple rule. Let cⱼ = (1/n) Σᵢ zᵢⱼ (yᵢ − ŷᵢ), the
-# correlation of feature j with the remaining error. Then wⱼ = 0 whenever |cⱼ| ≤ α:
+# covariance of feature j with the remaining error (not a correlation: it is not divided
+# by the error's spread). Then wⱼ = 0 whenever |cⱼ| ≤ α:
 # a feature that cannot reduce the error by more than the penalty it costs is dropped.
 # Every kept weight has |cⱼ| = α exactly. The cell checks that rule on the fitted model.
 
@@ -638,7 +639,7 @@ val_loss = model_l2.evaluate(data.F_val, data.y_val, batch_size=20, verbose=0)
 print(f"penalty: Keras {penalty_keras:.4f}, dlex.scratch {penalty_scratch:.4f}")
 print(f"validation loss {val_loss:.4f} = MSE {mse_val:.4f} + penalty {penalty_keras:.4f}")
 norms = {name: float(np.linalg.norm(m.layers[0].get_weights()[0])) for name, m in (("nn", model_nn), ("nn_l2", model_l2))}
-print(f"‖hidden kernel‖₂: no penalty {norms['nn']:.3f}, L2(2.0) {norms['nn_l2']:.3f}")
+print(f"‖hidden kernel‖_F (Frobenius: root of the sum of squared weights): no penalty {norms['nn']:.3f}, L2(2.0) {norms['nn_l2']:.3f}")
 dlex.record("nn_l2.penalty", penalty_keras)
 dlex.record("nn.kernel_norm", norms["nn"])
 dlex.record("nn_l2.kernel_norm", norms["nn_l2"])
@@ -751,9 +752,32 @@ dlex.record("nn_early_stopping.checkpoint_difference", difference)
 # **Why early stopping acts like an L2 penalty.** Training starts from small weights,
 # and every update moves them a little. Stopping after t updates keeps the weights
 # within a certain distance of where they started — a limit on their size, as an L2
-# penalty imposes. (For a linear model trained from zero by gradient descent with
-# learning rate η, the correspondence can be worked out: t steps act roughly like ridge
-# with α ≈ 1/(ηt).)
+# penalty imposes. For a linear model trained from zero by gradient descent with
+# learning rate η on this lab's ridge loss, Σ(y − ŷ)² + α‖w‖² (no factor ½ on either
+# term), the correspondence can be worked out: while the steps are small, t steps act
+# roughly like ridge with **α ≈ 1/(2ηt)**. (Texts that write the loss as
+# ½Σ(y − ŷ)² + (α/2)‖w‖² get α ≈ 1/(ηt); the factor 2 is only the convention.) The
+# next cell checks it on a small random problem: it runs t steps, then finds the α
+# whose ridge weights lie closest to the weights reached.
+
+# %%
+rng_check = np.random.default_rng(0)
+x_check = rng_check.normal(size=(40, 8))
+y_check = x_check @ rng_check.normal(size=8) + rng_check.normal(size=40)
+eta_check, steps_check = 1e-4, 20
+w_check = np.zeros(8)
+for _ in range(steps_check):
+    w_check -= eta_check * 2 * x_check.T @ (x_check @ w_check - y_check)     # gradient of Σ(y − ŷ)²
+alphas_check = np.geomspace(1e-1, 1e4, 4001)
+gaps_check = [np.linalg.norm(w_check - np.linalg.solve(x_check.T @ x_check + a * np.eye(8), x_check.T @ y_check))
+              for a in alphas_check]
+alpha_closest = float(alphas_check[int(np.argmin(gaps_check))])
+print(f"{steps_check} steps of η = {eta_check}: closest ridge α = {alpha_closest:.0f}; "
+      f"1/(2ηt) = {1 / (2 * eta_check * steps_check):.0f}, 1/(ηt) = {1 / (eta_check * steps_check):.0f}")
+dlex.record("early_stopping_ridge.closest_alpha", alpha_closest)
+dlex.record("early_stopping_ridge.predicted_alpha", 1 / (2 * eta_check * steps_check))
+
+# %% [markdown]
 # The plot shows the distance ‖W − W₀‖ between the hidden kernel W after each epoch and
 # its initial value W₀. The early-stopped run has the same seed as the unregularized run
 # of section 6, so the two took identical steps for as long as both ran.
@@ -1158,9 +1182,9 @@ else:
 # %% [markdown]
 # Read the printed counts (a `--quick` run skips these draws). A penalty pays off where a model over-fits: the polynomial,
 # whose test error also jumps most from draw to draw, is the model with the most
-# variance to remove. Whether a regularizer helps the network depends on the draw, and
-# on this problem it seldom did: thirty epochs of small steps already hold the
-# unregularized network back (section 6), so the extra constraints mostly add bias.
+# variance to remove. Whether a regularizer helps the network depends on the draw; where
+# the printed counts are low, the reason is that thirty epochs of small steps already
+# hold the unregularized network back (section 6), so the extra constraints mostly add bias.
 # That is a finding about this setting — one hidden layer, 20 points, a short training
 # — not about regularization in general: networks trained to convergence on little data
 # over-fit, and then the same tools remove variance as the penalties did for the
