@@ -12,7 +12,9 @@ NEWEST := .venv-newest
 LOCK_FLAGS := --universal --generate-hashes --python-version 3.11 --extra dev \
               --custom-compile-command "make lock UPGRADE=1"
 # What the lowest declared versions must still run: the CLI, the quick run of each lab,
-# and the grader (its sandboxes and the golden submissions). About 10 minutes.
+# and the grader (its sandboxes and the golden submissions). Left out: the checks that the
+# golden notebooks are byte-identical to what their generators write, as the lock's
+# jupytext/nbformat write them (older ones order and wrap the JSON differently).
 OLDEST_TESTS := tests/cli tests/grading tests/runner/test_lab02_run.py \
                 tests/labs/test_lab03_run.py tests/labs/test_lab04_run.py \
                 tests/labs/test_lab05_run.py tests/labs/test_lab06_run.py tests/labs/test_lab07_run.py
@@ -33,7 +35,7 @@ test-all: $(STAMP)       ## also the long runs (full labs, benchmarks)
 	$(BIN)/python -m pytest -m "slow or not slow"
 
 test-oldest: $(OLDEST)/.installed   ## the lowest version of every declared range: labs and grader
-	$(OLDEST)/bin/python -m pytest -p no:cacheprovider $(OLDEST_TESTS)
+	$(OLDEST)/bin/python -m pytest -p no:cacheprovider -k "not up_to_date" $(OLDEST_TESTS)
 
 test-newest: $(NEWEST)/.installed   ## the newest release of everything (before `make lock UPGRADE=1`)
 	$(NEWEST)/bin/python -m pytest -p no:cacheprovider
