@@ -531,15 +531,18 @@ plots.plot_curves({"batch GD": excess_loss(paths_gd_m[f"η = {LR_SGD}"], A_M),
 # ## 7. Momentum and Nesterov momentum
 #
 # In a narrow valley, successive gradients point back and forth across it and only a
-# little along it. **Momentum** keeps a running velocity **v** that adds up the steps,
+# little along it. **Momentum** keeps a running velocity **u** that adds up the steps,
 # so the back-and-forth parts cancel and the consistent part along the valley builds up.
 # In Keras's form, with momentum coefficient β (0.9 here):
 #
-# **v** ← β**v** − η**g**, then **μ** ← **μ** + **v**.
+# **u** ← β**u** − η**g**, then **μ** ← **μ** + **u**.
 #
-# **Nesterov** momentum moves by **μ** ← **μ** + β**v** − η**g** instead, after
-# updating **v**. This is the same as taking the gradient at the point momentum is about
-# to carry us to, a look-ahead that brakes earlier. Both use all points per step here.
+# **Nesterov** momentum moves by **μ** ← **μ** + β**u** − η**g** instead, after
+# updating **u**, with **g** the gradient at the stored point **μ**: that is what Keras
+# (and this lab) computes. The textbook form takes the gradient at the look-ahead point
+# momentum is about to carry us to, **μ** + β**u**, a look-ahead that brakes earlier; the
+# two agree after a change of variables (Keras's stored point is the textbook's
+# look-ahead point). Both use all points per step here.
 
 # %%
 paths = {
@@ -577,7 +580,11 @@ plots.plot_contours(lambda p: excess_loss(p, A_M), EXTENT,
 # **m** ← β₁**m** + (1 − β₁)**g**, **v** ← β₂**v** + (1 − β₂)**g**²,
 # **μ** ← **μ** − η · √(1 − β₂ᵗ) / (1 − β₁ᵗ) · **m** / (√**v** + ε),
 #
-# where t counts the steps from 1. **m** and **v** start at zero, so early on they are
+# where t counts the steps from 1 (**v** here is Adam's mean of squares, not momentum's
+# velocity **u**). With the bias-corrected means **m̂** = **m**/(1 − β₁ᵗ) and
+# **v̂** = **v**/(1 − β₂ᵗ) the same step reads η · **m̂** / (√**v̂** + ε/√(1 − β₂ᵗ)):
+# Keras adds ε to √**v**, as in the line above, not to √**v̂**, as the Adam paper writes.
+# **m** and **v** start at zero, so early on they are
 # too small: after one step, **m** = (1 − β₁)**g**. The factors 1/(1 − β₁ᵗ) and
 # √(1 − β₂ᵗ) undo that **bias**. The first Adam step shows it: it moves each coordinate
 # by exactly η, against the sign of its gradient.
@@ -753,8 +760,9 @@ else:
 # zero or blow up unless the factors stay close to 1.
 #
 # **The deep linear analogy.** Take a network of n layers that each multiply by the same
-# matrix W (no activation). Its output is Wⁿ**x**. Write W = QΛQᵀ, with Q holding the
-# eigenvectors and Λ the eigenvalues on its diagonal. Then Wⁿ = QΛⁿQᵀ: along each
+# matrix W (no activation). Its output is Wⁿ**x**. W here is symmetric, so W = QΛQᵀ,
+# with Q orthogonal, holding the eigenvectors, and Λ the eigenvalues on its diagonal
+# (for a general diagonalisable W, W = QΛQ⁻¹). Then Wⁿ = QΛⁿQᵀ: along each
 # eigenvector the signal is multiplied by λⁿ. Below W has eigenvalues 1.1 and 0.9.
 
 # %%
@@ -1050,8 +1058,11 @@ fig.tight_layout()
 # ### Learning-rate schedules
 #
 # A **schedule** makes the learning rate a function of the step number. Keras 2's
-# optimizers had a `decay` argument, η/(1 + decay·step); Keras 3 has none, and takes a
-# schedule object as `learning_rate` instead. That old decay is
+# optimizers had a `decay` argument, η/(1 + decay·step). Keras 3 dropped it, but still
+# *accepts* it: `SGD(learning_rate=0.1, decay=0.01)` only warns "Argument `decay` is no
+# longer supported and will be ignored", and trains at a constant rate, so Keras 2 code
+# ported unchanged loses its decay without an error. Keras 3 takes a schedule object as
+# `learning_rate` instead. That old decay is
 # `keras.optimizers.schedules.InverseTimeDecay(initial_learning_rate=η, decay_steps=1,
 # decay_rate=decay)`. `dlex.scratch.optim` has NumPy twins with the same arguments; the
 # cell checks they agree.
@@ -1248,9 +1259,10 @@ for label, epochs, accuracy in rows:
 dlex.record("mnist.lab02_run_found", lab02 is not None)
 
 # %% [markdown]
-# The specified λ = 10 cripples the network: the same architecture and optimizer with
-# λ = 0.001 does better after a few epochs than λ = 10 after `EPOCHS_EX4`, and so does
-# Lab 2's plain RMSprop recipe. The optimizer is not the problem. Keep λ on the scale of
+# Read the table: where the same architecture and optimizer with λ = 0.001 beats λ = 10
+# after fewer epochs (`EPOCHS_COMPARE` against `EPOCHS_EX4`), as Lab 2's plain RMSprop
+# recipe does, the specified λ = 10 is what cripples the network, not the optimizer.
+# (A `--quick` run trains too few epochs to show it reliably.) Keep λ on the scale of
 # 10⁻⁴ to 10⁻² for layers this size; the decay schedule itself is sound, though by the
 # end of training it has cut Adam's learning rate many times over (the printed rate).
 
