@@ -74,6 +74,16 @@ def test_every_classifier_trained_one_epoch_and_was_scored(quick):
     assert m["checks.lab07.ex1"] == 1 and m["checks.lab07.ex2"] == 1
 
 
+def test_vocabulary_and_best_model_chosen_on_validation(quick):
+    _, m = quick
+    assert m["data.words_kept"] == 9_996                   # word numbers 4 to 9,999
+    best = m["summary.best_model"]
+    assert m["summary.best_test_accuracy"] == m[f"{best}.test_accuracy"]
+    assert m["summary.best_val_accuracy"] >= m["ensemble.val_accuracy"]
+    if best == "ensemble":
+        assert m["summary.best_val_accuracy"] == m["ensemble.val_accuracy"]
+
+
 def test_the_penalty_diagnosis_is_measured(quick):
     _, m = quick
     # On the initial weights (the same in quick and full runs) the penalty outweighs the
