@@ -32,7 +32,12 @@ from dlex.grading.exercises.declarations import Challenge, failed_result
 from dlex.grading.exercises.feedback import format_result
 from dlex.grading.exercises.judge import judge_exercise
 from dlex.grading.registry import exercises, lab_module
-from dlex.grading.submissions import apply_parameters, read_submission, submission_files, submission_ids
+from dlex.grading.submissions import (
+    apply_parameters,
+    read_submission,
+    submission_files,
+    submission_ids,
+)
 from dlex.runner.kernel_env import graded_environment, kernel_backend, sandbox_data_dir
 
 SUBMISSION_NAME = "submission.ipynb"

@@ -26,6 +26,7 @@ from dlex.labs.catalog import Lab
 from dlex.runner import parameters, report, runs, sections
 from dlex.runner.kernel_env import kernel_backend, run_environment
 
+
 @dataclass
 class RunResult:
     """What a run produced: where, its flat metrics, and the error if a cell failed."""

@@ -1,7 +1,13 @@
 """The grader's side of an exercise: outcomes and score from the evidence alone."""
 
-from dlex.grading.exercises.declarations import (Challenge, Exercise, ExerciseResult, Outcome,
-                                                 failed_result, score_of)
+from dlex.grading.exercises.declarations import (
+    Challenge,
+    Exercise,
+    ExerciseResult,
+    Outcome,
+    failed_result,
+    score_of,
+)
 from dlex.grading.exercises.evidence_files import Probed
 
 

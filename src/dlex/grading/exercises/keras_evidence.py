@@ -13,6 +13,7 @@ import numpy as np
 
 from dlex.grading.exercises.declarations import Evidence, ProbeError, plain
 
+
 def _activation_name(layer) -> str | None:
     activation = getattr(layer, "activation", None)
     if activation is None:

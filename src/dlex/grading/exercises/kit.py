@@ -68,3 +68,30 @@ def optimizer_summary(values: dict) -> tuple[str | None, dict]:
 def categorical_crossentropy(y_true: np.ndarray, y_pred: np.ndarray) -> float:
     """The mean cross-entropy, as Keras computes it (:func:`dlex.scratch.losses.categorical_crossentropy`)."""
     return float(losses.categorical_crossentropy(y_true, y_pred))
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    """The logistic function (:func:`dlex.scratch.activations.sigmoid`)."""
+    return scratch_activations.sigmoid(z)
+
+
+def integer_param(params: dict, name: str, default: int) -> int:
+    """The lab parameter ``name`` the run used, if it is an integer; else ``default``."""
+    value = params.get(name, default)
+    return value if isinstance(value, int) and not isinstance(value, bool) else default
+
+
+def number_param(params: dict, name: str, default):
+    """The lab parameter ``name`` the run used, if it is a number; else ``default``."""
+    value = params.get(name, default)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return default
+    return value
+
+
+def one_hot_loss_pair(challenge, label: str) -> tuple[np.ndarray, np.ndarray]:
+    """One-hot labels of ten classes and made-up predicted probabilities, to watch a loss at work."""
+    rng = challenge.rng(label)
+    y_true = np.eye(10, dtype="float32")[rng.integers(0, 10, size=16)]
+    y_pred = rng.dirichlet(np.ones(10), size=16).astype("float32")
+    return y_true, y_pred

@@ -8,7 +8,12 @@ judges them itself (:mod:`dlex.grading.exercises.judge`).
 
 import numbers
 
-from dlex.grading.exercises.declarations import Challenge, Evidence, Exercise, ProbeError
+from dlex.grading.exercises.declarations import (
+    Challenge,
+    Evidence,
+    Exercise,
+    ProbeError,
+)
 from dlex.grading.exercises.evidence_files import EvidenceBundle, Probed
 
 

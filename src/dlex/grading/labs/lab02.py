@@ -12,9 +12,9 @@ from functools import cache
 import numpy as np
 
 from dlex.grading.exercises import keras_evidence, kit
+from dlex.grading.exercises.declarations import Evidence, Exercise, Outcome, ProbeError
 from dlex.grading.exercises.rebuild import RebuildError, predict, rebuild
 from dlex.grading.questions.kinds import Choice, Numeric, ResultChoice, ResultNumeric
-from dlex.grading.exercises.declarations import Evidence, Exercise, Outcome, ProbeError
 
 N_INPUTS = 32
 EX1_UNITS = (256, 128, 10)
@@ -28,20 +28,12 @@ def challenge_inputs(challenge, label: str) -> np.ndarray:
     return challenge.rng(label).uniform(0.0, 1.0, size=(N_INPUTS, 784)).astype("float32")
 
 
-def challenge_loss_pair(challenge, label: str) -> tuple[np.ndarray, np.ndarray]:
-    """One-hot labels and made-up predicted probabilities, to watch a loss at work."""
-    rng = challenge.rng(label)
-    y_true = np.eye(10, dtype="float32")[rng.integers(0, 10, size=16)]
-    y_pred = rng.dirichlet(np.ones(10), size=16).astype("float32")
-    return y_true, y_pred
-
-
 def probe_model(namespace, challenge, name: str, label: str) -> Evidence:
     model = namespace[name]
     evidence = keras_evidence.model_evidence(model, challenge_inputs(challenge, label), f"`{name}`")
     try:
         evidence.values["loss_on_challenge"] = keras_evidence.loss_value(
-            model, *challenge_loss_pair(challenge, label + ".loss"))
+            model, *kit.one_hot_loss_pair(challenge, label + ".loss"))
     except ProbeError as exc:
         evidence.values["loss_error"] = str(exc)
     except Exception as exc:  # noqa: BLE001 - the learner's loss may fail in any way
@@ -132,7 +124,7 @@ def check_loss(values, challenge, label, name) -> Outcome:
     if value is None:
         return Outcome(what, False, f"`{name}` is not compiled with a loss",
                        f"call {name}.compile(optimizer=..., loss=..., metrics=['accuracy'])")
-    y_true, y_pred = challenge_loss_pair(challenge, label + ".loss")
+    y_true, y_pred = kit.one_hot_loss_pair(challenge, label + ".loss")
     expected = kit.categorical_crossentropy(y_true.astype("float64"), y_pred.astype("float64"))
     if math.isclose(value, expected, rel_tol=1e-3, abs_tol=1e-4):
         return Outcome(what, True)
@@ -273,13 +265,8 @@ def check_optimizer_sgd(values) -> Outcome:
     return Outcome(what, True)
 
 
-def _ask(params, name, default):
-    value = params.get(name, default)
-    return value if isinstance(value, int) and not isinstance(value, bool) else default
-
-
 def check_history(values, params, n_train) -> Outcome:
-    epochs, batch = _ask(params, "EPOCHS_EX2", 5), _ask(params, "BATCH_SIZE", 128)
+    epochs, batch = kit.integer_param(params, "EPOCHS_EX2", 5), kit.integer_param(params, "BATCH_SIZE", 128)
     what = (f"`history_ex2` is what `model_ex2.fit` returned: {epochs} epoch(s) (EPOCHS_EX2) in "
             f"batches of {batch} over the whole training set")
     if values.get("history_error"):
@@ -307,7 +294,7 @@ def check_history(values, params, n_train) -> Outcome:
 
 
 def check_trained(values, arrays, challenge, params, n_train) -> Outcome:
-    epochs, batch = _ask(params, "EPOCHS_EX2", 5), _ask(params, "BATCH_SIZE", 128)
+    epochs, batch = kit.integer_param(params, "EPOCHS_EX2", 5), kit.integer_param(params, "BATCH_SIZE", 128)
     what = "`model_ex2` holds the trained weights (its optimizer has made the training steps)"
     iterations = values.get("iterations")
     want = epochs * math.ceil(n_train / batch) if n_train else 1
@@ -350,8 +337,6 @@ def judge_ex2(evidence, challenge, context) -> list[Outcome]:
         check_history(values, params, n_train),
         check_trained(values, arrays, challenge, params, n_train),
     ]
-
-
 
 
 def warm_up() -> None:

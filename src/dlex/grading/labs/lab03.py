@@ -11,8 +11,9 @@ import math
 
 import numpy as np
 
-from dlex.grading.questions.kinds import Choice, Numeric, ResultChoice, ResultNumeric
+from dlex.grading.exercises import kit
 from dlex.grading.exercises.declarations import Evidence, Exercise, Outcome, ProbeError
+from dlex.grading.questions.kinds import Choice, Numeric, ResultChoice, ResultNumeric
 
 W1 = np.array([[1.0, -1.0], [-1.0, 1.0]])
 W2 = np.array([1.0, -1.0])
@@ -22,10 +23,6 @@ XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 XOR_Y = np.array([[0.0], [1.0], [1.0], [0.0]])
 EXACT_TOLERANCE = 1e-6
 RECIPE_TOLERANCE = 1e-6
-
-
-def _sigmoid(z):
-    return 1.0 / (1.0 + np.exp(-z))
 
 
 def _plain_number(value):
@@ -49,7 +46,7 @@ def ex1_inputs(challenge) -> np.ndarray:
 
 
 def ex1_expected(x) -> np.ndarray:
-    return _sigmoid(np.asarray(x, dtype=float) @ W1) @ W2
+    return kit.sigmoid(np.asarray(x, dtype=float) @ W1) @ W2
 
 
 def best_scale() -> float:
@@ -86,12 +83,12 @@ def _diagnose_ex1(x, found) -> str:
         (a, "these are x₁ − x₂ exactly: that is the ReLU network; use the sigmoid in the hidden layer"),
         (np.tanh(x @ W1) @ W2, "these are the outputs with tanh hidden units; the exercise asks for "
                                "the sigmoid σ(z) = 1 / (1 + e⁻ᶻ)"),
-        (_sigmoid(x @ W1) @ np.array([1.0, 1.0]), "these are the outputs with output weights [1, 1]; "
+        (kit.sigmoid(x @ W1) @ np.array([1.0, 1.0]), "these are the outputs with output weights [1, 1]; "
                                                   "W₂ is [1, −1]"),
         (-ex1_expected(x), "these have the wrong sign: the first hidden unit computes x₁ − x₂ and "
                            "its output weight is +1"),
-        (_sigmoid(x @ W1)[:, 0], "this is the first hidden unit alone; the output is h₁ − h₂"),
-        (_sigmoid(x @ W1 @ W2), "the sigmoid is applied after the output weights; apply it to the "
+        (kit.sigmoid(x @ W1)[:, 0], "this is the first hidden unit alone; the output is h₁ − h₂"),
+        (kit.sigmoid(x @ W1 @ W2), "the sigmoid is applied after the output weights; apply it to the "
                                 "hidden layer, x·W₁, and keep the output linear"),
     ]
     for values, hint in candidates:

@@ -15,9 +15,9 @@ from functools import cache
 import numpy as np
 
 from dlex.grading.exercises import keras_evidence, kit
+from dlex.grading.exercises.declarations import Evidence, Exercise, Outcome, ProbeError
 from dlex.grading.exercises.rebuild import RebuildError, predict, rebuild
 from dlex.grading.questions.kinds import Choice, Numeric, ResultChoice, ResultNumeric
-from dlex.grading.exercises.declarations import Evidence, Exercise, Outcome, ProbeError
 
 N_INPUTS = 32
 N_FEATURES = 9
@@ -31,12 +31,6 @@ EX2_CHECKPOINT = "ex2_best.keras"
 
 
 # --------------------------------------------------------------------------- shared
-
-def _number(params: dict, name: str, default):
-    value = params.get(name, default)
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return default
-    return value
 
 
 def challenge_inputs(challenge, label: str) -> np.ndarray:
@@ -252,7 +246,7 @@ def _own(evidence, prefix: str) -> tuple[dict, dict]:
 
 def judge_ex1(evidence, challenge, context) -> list[Outcome]:
     params = context.get("params") or {}
-    epochs = int(_number(params, "EPOCHS", 30))
+    epochs = int(kit.number_param(params, "EPOCHS", 30))
     outcomes = []
     for strength, model_name, history_name in EX1_PENALTIES:
         values, arrays = _own(evidence, model_name)
@@ -324,7 +318,7 @@ def check_restored_best(values, arrays, dense, params) -> Outcome:
     val_losses = curves.get("val_loss") or []
     if not val_losses or not dense:
         return Outcome(what, False, "there is no validation loss to compare with")
-    F_val, y_val = lab_validation_set(int(_number(params, "DATA_SEED", 2024)))
+    F_val, y_val = lab_validation_set(int(kit.number_param(params, "DATA_SEED", 2024)))
     try:
         rebuilt = rebuild(values, arrays)
         predictions = predict(rebuilt, F_val.astype("float32"))[:, 0]
@@ -405,7 +399,7 @@ def judge_ex2(evidence, challenge, context) -> list[Outcome]:
     values, arrays = evidence.values, evidence.arrays
     model_arrays = {k: v for k, v in arrays.items() if not k.startswith("checkpoint.")}
     params = context.get("params") or {}
-    epochs_max = int(_number(params, "EPOCHS_EX2", 120))
+    epochs_max = int(kit.number_param(params, "EPOCHS_EX2", 120))
     dense = kit.dense_layers(values, model_arrays)
     history = values.get("history") or {}
     ran = len(((history.get("curves") or {}).get("loss")) or [])

@@ -14,10 +14,9 @@ from functools import cache
 import numpy as np
 
 from dlex.grading.exercises import keras_evidence, kit
+from dlex.grading.exercises.declarations import Evidence, Exercise, Outcome, ProbeError
 from dlex.grading.exercises.rebuild import RebuildError, predict, rebuild
 from dlex.grading.questions.kinds import Choice, Numeric, ResultChoice, ResultNumeric
-from dlex.grading.exercises.declarations import Evidence, Exercise, Outcome, ProbeError
-
 
 START = (-1.5, 0.5)                      # the lab's START
 SIGMA = ((1.0, 0.99), (0.99, 1.0))       # the lab's SIGMA
@@ -29,12 +28,6 @@ EX4_UNITS = (512, 512, 10)
 
 # --------------------------------------------------------------------------- shared
 
-def _number(params: dict, name: str, default):
-    value = params.get(name, default)
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return default
-    return value
-
 
 @cache
 def _data(n: int, seed: int) -> np.ndarray:
@@ -45,7 +38,7 @@ def _data(n: int, seed: int) -> np.ndarray:
 
 def lab_data(params: dict) -> np.ndarray:
     """The lab's 2-D points, from the run's SEED_DATA and N_SAMPLES."""
-    return _data(int(_number(params, "N_SAMPLES", 1000)), int(_number(params, "SEED_DATA", 9911)))
+    return _data(int(kit.number_param(params, "N_SAMPLES", 1000)), int(kit.number_param(params, "SEED_DATA", 9911)))
 
 
 def a_matrix(kind: str) -> np.ndarray:
@@ -157,8 +150,8 @@ def check_stop_rule(path, name, X, tol, max_steps) -> Outcome:
 def judge_ex1(evidence, challenge, context) -> list[Outcome]:
     params = context.get("params") or {}
     X = lab_data(params)
-    tol = float(_number(params, "GRAD_TOL", 0.01))
-    max_steps = int(_number(params, "EX1_MAX_STEPS", 1000))
+    tol = float(kit.number_param(params, "GRAD_TOL", 0.01))
+    max_steps = int(kit.number_param(params, "EX1_MAX_STEPS", 1000))
     outcomes = []
     for name, rate in EX1_PATHS:
         shape, path = check_path(evidence, name)
@@ -203,9 +196,9 @@ def _lab_order(seed, n, steps, batch_size=1):
 def judge_ex2(evidence, challenge, context) -> list[Outcome]:
     params = context.get("params") or {}
     X = lab_data(params)
-    rate = float(_number(params, "LR_SGD", 0.005))
-    steps = int(_number(params, "STEPS", 1000))
-    seed = _number(params, "SEED_EX2", 2718)
+    rate = float(kit.number_param(params, "LR_SGD", 0.005))
+    steps = int(kit.number_param(params, "STEPS", 1000))
+    seed = kit.number_param(params, "SEED_EX2", 2718)
     shape, path = check_path(evidence, "path_ex2", rows=steps + 1)
     single = f"every step of `path_ex2` uses the gradient of L_M on one data point, with η = {rate}"
     seeded = "`path_ex2` visits the points in the order run() draws with seed SEED_EX2"
@@ -249,8 +242,8 @@ def adam_path(X, rate, beta_1, beta_2, steps) -> np.ndarray:
 def judge_ex3(evidence, challenge, context) -> list[Outcome]:
     params = context.get("params") or {}
     X = lab_data(params)
-    rate = float(_number(params, "LR_ADAM", 0.1))
-    steps = int(_number(params, "STEPS", 1000))
+    rate = float(kit.number_param(params, "LR_ADAM", 0.1))
+    steps = int(kit.number_param(params, "STEPS", 1000))
     shape, path = check_path(evidence, "path_ex3", rows=steps + 1)
     what = (f"`path_ex3` follows Adam with η = {rate}, β₁ = 0.9, β₂ = 0.99 on L_M, all points "
             "per step")
@@ -287,19 +280,12 @@ def challenge_inputs(challenge, label: str) -> np.ndarray:
     return challenge.rng(label).uniform(0.0, 1.0, size=(N_INPUTS, 784)).astype("float32")
 
 
-def challenge_loss_pair(challenge, label: str):
-    rng = challenge.rng(label)
-    y_true = np.eye(10, dtype="float32")[rng.integers(0, 10, size=16)]
-    y_pred = rng.dirichlet(np.ones(10), size=16).astype("float32")
-    return y_true, y_pred
-
-
 def probe_ex4(namespace, challenge) -> Evidence:
     model = namespace["model_ex4"]
     evidence = keras_evidence.model_evidence(model, challenge_inputs(challenge, "ex4"), "`model_ex4`")
     try:
         evidence.values["loss_on_challenge"] = keras_evidence.loss_value(
-            model, *challenge_loss_pair(challenge, "ex4.loss"))
+            model, *kit.one_hot_loss_pair(challenge, "ex4.loss"))
     except ProbeError as exc:
         evidence.values["loss_error"] = str(exc)
     except Exception as exc:  # noqa: BLE001 - the learner's loss may fail in any way
@@ -443,7 +429,7 @@ def check_loss(values, challenge) -> Outcome:
     if value is None:
         return Outcome(what, False, "`model_ex4` is not compiled with a loss",
                        "compile with loss='categorical_crossentropy'")
-    y_true, y_pred = challenge_loss_pair(challenge, "ex4.loss")
+    y_true, y_pred = kit.one_hot_loss_pair(challenge, "ex4.loss")
     expected = kit.categorical_crossentropy(y_true.astype("float64"), y_pred.astype("float64"))
     if math.isclose(value, expected, rel_tol=1e-3, abs_tol=1e-4):
         return Outcome(what, True)
@@ -461,10 +447,10 @@ def _n_train(train_limit: int) -> int:
 
 
 def check_training(values, params) -> list[Outcome]:
-    epochs = int(_number(params, "EPOCHS_EX4", 20))
-    batch = int(_number(params, "BATCH_SIZE_EX4", 128))
+    epochs = int(kit.number_param(params, "EPOCHS_EX4", 20))
+    batch = int(kit.number_param(params, "BATCH_SIZE_EX4", 128))
     try:
-        n_train = _n_train(int(_number(params, "TRAIN_LIMIT", 0)))
+        n_train = _n_train(int(kit.number_param(params, "TRAIN_LIMIT", 0)))
     except Exception:  # noqa: BLE001 - without the data the batch count cannot be checked
         n_train = None
     per_epoch = math.ceil(n_train / batch) if n_train else None

@@ -14,9 +14,9 @@ import math
 import numpy as np
 
 from dlex.grading.exercises import keras_evidence, kit
+from dlex.grading.exercises.declarations import Evidence, Exercise, Outcome, ProbeError
 from dlex.grading.exercises.rebuild import RebuildError, predict, rebuild
 from dlex.grading.questions.kinds import Choice, Numeric, ResultChoice, ResultNumeric
-from dlex.grading.exercises.declarations import Evidence, Exercise, Outcome, ProbeError
 
 N_IMAGES = 8
 PARAMS = 93_322
@@ -32,14 +32,6 @@ ACTIVATION_LAYERS = {"Activation", "ReLU", "Softmax"}
 def challenge_images(challenge, label: str) -> np.ndarray:
     """Random images in [0, 1], shaped like the lab's scaled digits ``(N, 28, 28, 1)``."""
     return challenge.rng(label).uniform(0.0, 1.0, size=(N_IMAGES, 28, 28, 1)).astype("float32")
-
-
-def challenge_loss_pair(challenge, label: str) -> tuple[np.ndarray, np.ndarray]:
-    """One-hot labels and made-up predicted probabilities, to watch a loss at work."""
-    rng = challenge.rng(label)
-    y_true = np.eye(10, dtype="float32")[rng.integers(0, 10, size=16)]
-    y_pred = rng.dirichlet(np.ones(10), size=16).astype("float32")
-    return y_true, y_pred
 
 
 def _require_model(namespace, name: str, images: np.ndarray):
@@ -64,7 +56,7 @@ def probe_model(namespace, challenge, name: str, label: str) -> Evidence:
     evidence = keras_evidence.model_evidence(model, images, f"`{name}`")
     try:
         evidence.values["loss_on_challenge"] = keras_evidence.loss_value(
-            model, *challenge_loss_pair(challenge, label + ".loss"))
+            model, *kit.one_hot_loss_pair(challenge, label + ".loss"))
     except ProbeError as exc:
         evidence.values["loss_error"] = str(exc)
     except Exception as exc:  # noqa: BLE001 - the learner's loss may fail in any way
@@ -380,7 +372,7 @@ def check_loss(values, challenge, label) -> Outcome:
     if value is None:
         return Outcome(what, False, "`model_cnn` is not compiled with a loss",
                        "call model_cnn.compile(optimizer='rmsprop', loss='categorical_crossentropy', ...)")
-    y_true, y_pred = challenge_loss_pair(challenge, label + ".loss")
+    y_true, y_pred = kit.one_hot_loss_pair(challenge, label + ".loss")
     expected = kit.categorical_crossentropy(y_true.astype("float64"), y_pred.astype("float64"))
     if math.isclose(value, expected, rel_tol=1e-3, abs_tol=1e-4):
         return Outcome(what, True)
@@ -396,17 +388,12 @@ def check_loss(values, challenge, label) -> Outcome:
                    "categorical cross-entropy", hint)
 
 
-def _ask(params, name, default):
-    value = params.get(name, default)
-    return value if isinstance(value, int) and not isinstance(value, bool) else default
-
-
 def _monitor_hint(callback) -> str:
     return "" if callback.get("monitor") == "val_loss" else f"it watches {callback.get('monitor')!r}; "
 
 
 def check_early_stopping(values, params) -> Outcome:
-    patience = _ask(params, "PATIENCE", 1)
+    patience = kit.integer_param(params, "PATIENCE", 1)
     what = f"`callbacks_cnn` holds an EarlyStopping that watches the validation loss with patience {patience}"
     if values.get("callbacks_error"):
         return Outcome(what, False, values["callbacks_error"], "write callbacks_cnn = [EarlyStopping(...), ...]")
@@ -458,8 +445,8 @@ def _stopped_as_patience_says(val_losses: list, patience: int, epochs: int) -> b
 
 
 def check_history(values, params) -> Outcome:
-    epochs, batch = _ask(params, "EPOCHS", 40), _ask(params, "BATCH_SIZE", 128)
-    patience = _ask(params, "PATIENCE", 1)
+    epochs, batch = kit.integer_param(params, "EPOCHS", 40), kit.integer_param(params, "BATCH_SIZE", 128)
+    patience = kit.integer_param(params, "PATIENCE", 1)
     what = (f"`history_cnn` is what `model_cnn.fit` returned: at most {epochs} epochs (EPOCHS) in batches "
             f"of {batch} on x_fit, validated on (x_val, y_val), stopped by the early-stopping rule")
     if values.get("history_error"):

@@ -14,9 +14,9 @@ import math
 import numpy as np
 
 from dlex.grading.exercises import keras_evidence, kit
+from dlex.grading.exercises.declarations import Evidence, Exercise, Outcome, ProbeError
 from dlex.grading.exercises.rebuild import RebuildError, predict, rebuild
 from dlex.grading.questions.kinds import Choice, Numeric, ResultChoice, ResultNumeric
-from dlex.grading.exercises.declarations import Evidence, Exercise, Outcome, ProbeError
 
 N_REVIEWS = 6
 STEPS = 24
@@ -101,11 +101,6 @@ def _close(value, target) -> bool:
     return isinstance(value, (int, float)) and math.isclose(value, target, rel_tol=1e-5, abs_tol=1e-9)
 
 
-def _ask(params, name, default):
-    value = params.get(name, default)
-    return value if isinstance(value, int) and not isinstance(value, bool) else default
-
-
 def check_shape(layers, name, middle: str) -> Outcome:
     what = f"`{name}`'s layers are, in order: Embedding, {middle}, Dense"
     found = tuple(layer["class"] for layer in layers)
@@ -186,10 +181,6 @@ def check_output_layer(layers, name) -> Outcome:
     return Outcome(what, True)
 
 
-def _sigmoid(z):
-    return 1.0 / (1.0 + np.exp(-z))
-
-
 def forward_by_hand(x: np.ndarray, layers: list[dict], weights: list) -> np.ndarray:
     """What the specified classifier computes with these weights, by dlex.scratch.rnn
     (inference: dropout does nothing)."""
@@ -216,7 +207,7 @@ def forward_by_hand(x: np.ndarray, layers: list[dict], weights: list) -> np.ndar
     else:
         raise ValueError(f"a {middle['class']} layer is not part of the specification")
     kernel, bias = rest[0].astype("float64"), rest[1].astype("float64")
-    return _sigmoid(state @ kernel + bias)
+    return kit.sigmoid(state @ kernel + bias)
 
 
 def check_behaviour(values, arrays, layers, challenge, label, name, num_words) -> Outcome:
@@ -287,10 +278,10 @@ def _stopped_as_patience_says(val_accuracy: list, patience: int, epochs: int, mi
 
 
 def check_history(values, params, name, history_name, result_name) -> Outcome:
-    epochs, patience = _ask(params, "MAX_EPOCHS", 20), _ask(params, "PATIENCE", 3)
-    min_delta = _ask(params, "MIN_DELTA", 0.0)
-    batch = _ask(params, "BATCH_SMALL", 256)
-    n_fit = (_ask(params, "TRAIN_LIMIT", 0) or REVIEWS_IN_TRAINING_SET) - _ask(params, "VALIDATION_SIZE", 5000)
+    epochs, patience = kit.integer_param(params, "MAX_EPOCHS", 20), kit.integer_param(params, "PATIENCE", 3)
+    min_delta = kit.integer_param(params, "MIN_DELTA", 0.0)
+    batch = kit.integer_param(params, "BATCH_SMALL", 256)
+    n_fit = (kit.integer_param(params, "TRAIN_LIMIT", 0) or REVIEWS_IN_TRAINING_SET) - kit.integer_param(params, "VALIDATION_SIZE", 5000)
     steps_wanted = math.ceil(n_fit / batch) if n_fit > 0 else None
     what = (f"`{history_name}` is what `train(\"{result_name}\", {name}, batch_size=BATCH_SMALL, ...)` "
             f"returned: batches of {batch} of the {n_fit:,} training reviews, validated, stopped by early "
@@ -439,7 +430,6 @@ EXERCISES = (
              summary="Embedding(NUM_WORDS, 32, L2 0.01) → Bidirectional(GRU(32, dropout=0.3, "
                      "recurrent_dropout=0.02)) → Dense(1, sigmoid), trained with train(...)"),
 )
-
 
 
 # --------------------------------------------------------------------------- questions

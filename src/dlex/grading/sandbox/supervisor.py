@@ -18,7 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dlex.grading.sandbox.limits import Limits
-from dlex.grading.sandbox.procfs import pids_of_uid, process_tree, processes, proportional_memory
+from dlex.grading.sandbox.procfs import (
+    pids_of_uid,
+    process_tree,
+    processes,
+    proportional_memory,
+)
 from dlex.grading.sandbox.protocol import WORKER_MODULE, WorkerConfig
 
 MAX_CONTROL_LINE = 1 << 20

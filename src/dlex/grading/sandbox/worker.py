@@ -120,7 +120,11 @@ async def run_and_probe(channel: Channel, config: WorkerConfig) -> None:
     """Execute the notebook, report ``executed``, then probe with the seed the grader sends."""
     import nbformat
     from jupyter_client.manager import AsyncKernelManager
-    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+    from nbclient.exceptions import (
+        CellExecutionError,
+        CellTimeoutError,
+        DeadKernelError,
+    )
 
     workdir = config.workdir
     nb = nbformat.read(os.path.join(workdir, config.notebook), as_version=4)
