@@ -11,8 +11,8 @@
 #     minutes_full: 4.0
 #     minutes_quick: 0.4
 #     backend: tensorflow
-#     quick: {TRAIN_LIMIT: 3000, VALIDATION_SIZE: 600, EPOCHS: 2, EPOCHS_SAME: 1, EPOCHS_DENSE_A: 1, EPOCHS_DENSE_LAB5: 1}
-#     headline: [cnn.test_accuracy, cnn_same.test_accuracy, cnn.seconds_per_epoch]
+#     quick: {TRAIN_LIMIT: 3000, VALIDATION_SIZE: 600, EPOCHS: 2, EPOCHS_SAME: 1, EPOCHS_PRACTITIONER: 2, EPOCHS_DENSE_A: 1, EPOCHS_DENSE_LAB5: 1}
+#     headline: [cnn.test_accuracy, cnn_practitioner.test_accuracy, summary.best_model, cnn.seconds_per_epoch]
 # ---
 
 # %% [markdown]
@@ -33,10 +33,10 @@
 #    equals Keras's `Conv2D`;
 # 4. count the weights a convolution saves over a dense layer;
 # 5. build a convolutional network (**Exercise 1**) and train it with early stopping
-#    and checkpoints (**Exercise 2**);
+#    and checkpoints (**Exercise 2**), then see what a practitioner changes;
 # 6. look at what its first layers compute for one digit, and at its filters;
-# 7. train the same network with `padding="same"` and compare it with the dense
-#    networks of Labs 2 and 5.
+# 7. train the same network with `padding="same"`, pick the best network on the
+#    validation images, and compare it with the dense networks of Labs 2 and 5.
 #
 # Every number quoted in the text below is printed by the code next to it, on your
 # machine. Run the cells in order.
@@ -45,11 +45,9 @@
 # ## Setup
 #
 # `import dlex` must come before `import keras`: it picks the Keras *backend*, the
-# library that does the arithmetic. `dlex run lab06` runs this lab on TensorFlow when it
-# is installed: on a CPU it trains this lab's network several times faster than JAX, the
-# course's default (docs/performance.md gives the measurements and the reason). In your
-# own notebook, start JupyterLab with `KERAS_BACKEND=tensorflow dlex open lab06` for the
-# same speed. The lessons do not depend on the backend; the last digits of the results do.
+# library that does the arithmetic. The cell prints which one this run uses ("How this
+# lab runs fast", at the end, says why it is TensorFlow under `dlex run`). The lessons do
+# not depend on the backend; the last digits of the results do.
 
 # %% part="setup"
 import time
@@ -75,8 +73,11 @@ SEED_DENSE_A = 9898
 SEED_DENSE_LAB5 = 5577
 SEED_SERIES = 12233
 EPOCHS = 40
-EPOCHS_SAME = 6
+EPOCHS_SAME = 2
 PATIENCE = 1
+EPOCHS_PRACTITIONER = 40
+PATIENCE_PRACTITIONER = 3
+LR_FACTOR = 0.2
 BATCH_SIZE = 128
 VALIDATION_SIZE = 10000
 TRAIN_LIMIT = 0
@@ -323,6 +324,30 @@ dlex.record("detect.max_abs_diff_vs_keras", float(np.max(np.abs(keras_pooled - p
 # one output map per **filter** o. The size formula holds on each axis:
 # ⌊(n + 2p − k)/s⌋ + 1.
 #
+# **A worked example: tiling.** Take a 6 × 6 input, 3 × 3 windows, stride 3 and no
+# padding. Each axis gives ⌊(6 + 0 − 3)/3⌋ + 1 = 2 outputs, so the output is 2 × 2, and
+# the four windows tile the input exactly, without overlap:
+#
+# ```
+#  input 6 × 6 (window of each cell)      output 2 × 2
+#   A A A | B B B                          A | B
+#   A A A | B B B                          --+--
+#   A A A | B B B                          C | D
+#   ------+------
+#   C C C | D D D
+#   C C C | D D D
+#   C C C | D D D
+# ```
+#
+# The cell computes it with a kernel of ones, so each output is the sum of its window.
+
+# %%
+tiles = np.arange(36.0).reshape(1, 6, 6, 1)
+tiled, _ = conv.conv2d_forward(tiles, np.ones((3, 3, 1, 1)), stride=3)
+print(f"output {tiled.shape[1]} × {tiled.shape[2]}; formula ⌊(6 + 0 − 3)/3⌋ + 1 = {(6 - 3) // 3 + 1}")
+print("window sums:", tiled[0, :, :, 0].tolist(), "; top-left window by hand:", tiles[0, :3, :3, 0].sum())
+
+# %% [markdown]
 # We load the MNIST digits (28 × 28 pixels, values 0 to 255) and scale them to [0, 1],
 # with a channel axis: shape (28, 28, 1).
 
@@ -555,11 +580,16 @@ dlex.record("cnn.best_val_accuracy", history_cnn.history["val_accuracy"][best_ep
 dlex.record("cnn.seconds_per_epoch", seconds_cnn / epochs_cnn)
 plots.plot_history(history_cnn, title="The convolutional network");
 
+# %%
+val_above_train = sum(v > t for v, t in zip(history_cnn.history["val_accuracy"], history_cnn.history["accuracy"]))
+print(f"validation accuracy above training accuracy in {val_above_train} of {epochs_cnn} epoch(s)")
+
 # %% [markdown]
-# Read the plot: the validation loss falls for a few epochs, then stops improving, and
-# training stops one epoch later (patience 1). Early in training the validation
-# accuracy can exceed the training accuracy: dropout is active while training and
-# switched off for validation, so the training numbers come from a weakened network.
+# Read the plot: the validation loss falls for some epochs, then fails to improve once,
+# and with patience 1 training stops at that epoch. Where the validation accuracy is
+# above the training accuracy (the cell counts the epochs), dropout is the reason: it is
+# active while training and switched off for validation, so the training numbers come
+# from a weakened network.
 
 # %% [markdown]
 # ## 5. What the network sees
@@ -635,9 +665,10 @@ dlex.record("cnn_same.params", model_same.count_params())
 dlex.record("cnn_same.flatten_size", shapes_same[5][1][0])
 
 # %% [markdown]
-# Train it the same way, with its own checkpoint file. Each of its epochs costs about
-# twice as much as one of the first network's (the printed times show it), so to keep
-# the lab's run time short it trains for at most `EPOCHS_SAME` epochs.
+# Train it the same way, with its own checkpoint file. Each of its epochs costs more
+# than one of the first network's (the cell prints the ratio), so to keep the lab's run
+# time short it trains for at most `EPOCHS_SAME` epochs, and the cell compares the two
+# networks' validation accuracy after the same number of epochs.
 
 # %% part="cnn-same-train"
 model_same.compile(optimizer="rmsprop", loss="categorical_crossentropy", metrics=["accuracy"])
@@ -654,6 +685,10 @@ print(f"padding='same': {epochs_same} epoch(s), test accuracy {test_accuracy_sam
       f"{seconds_same / epochs_same:.2f} s per epoch")
 print(f"padding='valid': {epochs_cnn} epoch(s), test accuracy {test_accuracy_cnn:.4f}, "
       f"{seconds_cnn / epochs_cnn:.2f} s per epoch")
+epoch_both = min(epochs_same, epochs_cnn)
+print(f"one padded epoch costs {(seconds_same / epochs_same) / (seconds_cnn / epochs_cnn):.2f} times a valid one")
+print(f"validation accuracy after epoch {epoch_both}: valid {history_cnn.history['val_accuracy'][epoch_both - 1]:.4f}, "
+      f"same {history_same.history['val_accuracy'][epoch_both - 1]:.4f}")
 dlex.record("cnn_same.seed", SEED_SAME)
 dlex.record("cnn_same.epochs_run", epochs_same)
 dlex.record("cnn_same.test_accuracy", test_accuracy_same)
@@ -664,12 +699,79 @@ plots.plot_histories({"padding='valid'": history_cnn, "padding='same'": history_
 # %% [markdown]
 # Compare the printed numbers. Padding lets the kernels see the border pixels as
 # often as the centre ones, and keeps larger maps, at the price of more computation
-# per epoch and a larger dense layer. On MNIST, whose digits sit in the
-# centre with an empty border, the two accuracies are close; which one is higher
-# depends on the seeds.
+# per epoch and a larger dense layer. MNIST's digits sit in the centre with an empty
+# border, so the border pixels carry little; read the printed validation accuracies
+# after the same epoch to see whether padding helped on this run (which one is higher
+# can change with the seeds).
 
 # %% [markdown]
-# ## 7. Convolutional versus dense networks
+# ## 7. What a practitioner changes
+#
+# Exercise 2 follows the course's specification: patience 1 stops training at the
+# first epoch whose validation loss does not improve, however early that comes, and a
+# single unlucky epoch ends the run. A practitioner keeps the network, seed and data,
+# and changes two things, both judged on the validation loss:
+#
+# * **more patience**: early stopping after `PATIENCE_PRACTITIONER` epochs without
+#   improvement, with `restore_best_weights=True`, which puts the weights of the epoch
+#   with the lowest validation loss back into the model when training ends (no
+#   checkpoint file needed);
+# * **a smaller step when progress stalls**: `ReduceLROnPlateau` multiplies the learning
+#   rate by `LR_FACTOR` after each epoch without improvement. Near a minimum, RMSprop's
+#   default steps are too large to settle into it; smaller ones can.
+
+# %%
+dlex.seed(SEED_CNN)
+model_practitioner = build_cnn("valid")
+model_practitioner.compile(optimizer="rmsprop", loss="categorical_crossentropy", metrics=["accuracy"])
+stopper = keras.callbacks.EarlyStopping(monitor="val_loss", patience=PATIENCE_PRACTITIONER,
+                                        restore_best_weights=True)
+slower = keras.callbacks.ReduceLROnPlateau(monitor="val_loss", factor=LR_FACTOR, patience=1)
+start = time.perf_counter()
+history_practitioner = model_practitioner.fit(x_fit, y_fit, epochs=EPOCHS_PRACTITIONER, batch_size=BATCH_SIZE,
+                                              validation_data=(x_val, y_val), callbacks=[stopper, slower],
+                                              verbose=2)
+seconds_practitioner = time.perf_counter() - start
+epochs_practitioner = len(history_practitioner.history["loss"])
+best_epoch_practitioner = stopper.best_epoch + 1
+test_accuracy_practitioner = model_practitioner.evaluate(x_test_img, y_test_hot, verbose=0)[1]
+print(f"patience {PATIENCE_PRACTITIONER}: trained {epochs_practitioner} epoch(s), kept epoch "
+      f"{best_epoch_practitioner}; patience {PATIENCE}: trained {epochs_cnn}, kept {best_epoch_cnn}")
+print(f"{seconds_practitioner / epochs_practitioner:.2f} s per epoch; learning rate at the end "
+      f"{float(keras.ops.convert_to_numpy(model_practitioner.optimizer.learning_rate)):.1e}")
+dlex.record("cnn_practitioner.patience", PATIENCE_PRACTITIONER)
+dlex.record("cnn_practitioner.epochs_run", epochs_practitioner)
+dlex.record("cnn_practitioner.best_epoch", best_epoch_practitioner)
+dlex.record("cnn_practitioner.best_val_accuracy",
+            history_practitioner.history["val_accuracy"][best_epoch_practitioner - 1])
+dlex.record("cnn_practitioner.test_accuracy", test_accuracy_practitioner)
+dlex.record("cnn_practitioner.seconds_per_epoch", seconds_practitioner / epochs_practitioner)
+plots.plot_histories({f"patience {PATIENCE}": history_cnn, f"patience {PATIENCE_PRACTITIONER}": history_practitioner},
+                     key="val_loss", title="Validation loss per epoch");
+
+# %% [markdown]
+# **Which network is best is decided on the validation images.** Each run above kept
+# the epoch with the lowest validation loss. Between the three kept networks the cell
+# picks the one with the highest validation accuracy, and only then reads its test
+# accuracy: choosing by test accuracy would make the test set part of training, and its
+# number would no longer estimate accuracy on new digits.
+
+# %%
+kept = {"cnn": (history_cnn, best_epoch_cnn, test_accuracy_cnn),
+        "cnn_same": (history_same, int(np.argmin(history_same.history["val_loss"])) + 1, test_accuracy_same),
+        "cnn_practitioner": (history_practitioner, best_epoch_practitioner, test_accuracy_practitioner)}
+val_accuracy_kept = {name: history.history["val_accuracy"][epoch - 1] for name, (history, epoch, _) in kept.items()}
+print(f"{'network':18}{'epoch kept':>11}{'validation accuracy':>21}{'test accuracy':>15}")
+for name, (_, epoch, test_accuracy) in kept.items():
+    print(f"{name:18}{epoch:>11}{val_accuracy_kept[name]:>21.4f}{test_accuracy:>15.4f}")
+best_model = max(val_accuracy_kept, key=val_accuracy_kept.get)
+print(f"best on the validation images: {best_model}; its test accuracy {kept[best_model][2]:.4f}")
+dlex.record("summary.best_model", best_model)
+dlex.record("summary.best_val_accuracy", val_accuracy_kept[best_model])
+dlex.record("summary.best_test_accuracy", kept[best_model][2])
+
+# %% [markdown]
+# ## 8. Convolutional versus dense networks
 #
 # How do these networks compare with the dense ones of earlier labs? The cell trains
 # two of them here, on the same machine and backend, so the times are comparable:
@@ -680,14 +782,11 @@ plots.plot_histories({"padding='valid'": history_cnn, "padding='same'": history_
 #   `Dense(512, relu, L2 10)` → `Dense(10, softmax)`, Adam with an inverse-time
 #   learning-rate decay, `EPOCHS_DENSE_LAB5` epochs (Lab 5 trains it for 20).
 #
-# Both read the flattened digits and train on the whole training set. This lab runs
-# on TensorFlow for its convolutions, which is slower than JAX on dense networks. Two
-# compile settings win most of it back without changing what is computed: both
-# networks run `DENSE_STEPS` steps per call (`steps_per_execution`, as in Lab 4: the
-# same updates in the same order, Keras's per-step bookkeeping done once per call), and
-# Model A compiles its whole training step with XLA (`jit_compile=True`). Exercise 4's
-# network does not: on TensorFlow, XLA makes its training step several times slower.
-# docs/performance.md ("Lab 6") has the measurements.
+# Both read the flattened digits and train on the whole training set, validation
+# images included, so they have no validation accuracy and are compared on the test set
+# only, as a reference, not as candidates for the best model. (Their `compile` calls
+# carry two speed settings that do not change what is computed; "How this lab runs
+# fast", at the end, explains them.)
 
 # %% part="dense-models"
 x_train_flat = x_train_img.reshape(len(x_train_img), -1)
@@ -716,7 +815,9 @@ def dense_model_lab5():
 
 rows = [("CNN, padding='valid'", model_cnn.count_params(), epochs_cnn, test_accuracy_cnn, seconds_cnn / epochs_cnn),
         ("CNN, padding='same'", model_same.count_params(), epochs_same, test_accuracy_same,
-         seconds_same / epochs_same)]
+         seconds_same / epochs_same),
+        (f"CNN, patience {PATIENCE_PRACTITIONER}", model_practitioner.count_params(), epochs_practitioner,
+         test_accuracy_practitioner, seconds_practitioner / epochs_practitioner)]
 for key, label, seed, epochs, build in (("dense_lab02_a", "Lab 2 Model A (dense)", SEED_DENSE_A, EPOCHS_DENSE_A,
                                          dense_model_a),
                                         ("dense_lab05_ex4", "Lab 5 Exercise 4 (dense)", SEED_DENSE_LAB5,
@@ -743,11 +844,44 @@ plots.plot_accuracy_vs_parameters({label: (params, accuracy) for label, params, 
 
 # %% [markdown]
 # The table and the plot are measured on your machine; the last printed line names the
-# smallest and the most accurate model. In a full run the convolutional network has
-# the fewest parameters and the highest test accuracy: its structure (local patches,
-# shared kernels, pooling) matches how images work. It pays in computation: each of
-# its weights is used at hundreds of positions per image, so an epoch takes longer
-# than for the dense networks, which use each weight once per image.
+# smallest and the most accurate model. Where that is a convolutional network, its
+# structure (local patches, shared kernels, pooling) is why: it matches how images work,
+# with a fraction of the dense networks' parameters. It pays in computation: a
+# convolution's weights are used at every position of its output, so an epoch takes
+# longer than for the dense networks, which use each weight once per image. How often
+# depends on the layer, as the next cell counts.
+
+# %%
+print(f"{'layer':14}{'output':>16}{'uses of each weight per image':>31}")
+counts = {"conv": 0, "dense": 0}
+for layer in model_cnn.layers:
+    kind = {keras.layers.Conv2D: "conv", keras.layers.Dense: "dense"}.get(type(layer))
+    if kind:
+        counts[kind] += 1
+        out_shape = tuple(layer.output.shape[1:])
+        uses = out_shape[0] * out_shape[1] if kind == "conv" else 1     # one use per output position
+        print(f"{kind}{counts[kind]:<10}{str(out_shape):>16}{uses:>31,}")
+        dlex.record(f"reuse.{kind}{counts[kind]}", uses)
+
+# %% [markdown]
+# Only the first convolution uses each weight hundreds of times per image (once per
+# position of its 26 × 26 output); after two poolings the third uses each only at the
+# 3 × 3 positions of its output, and the dense layers once.
+#
+# ## How this lab runs fast
+#
+# * **Backend.** `dlex run lab06` runs this lab on TensorFlow when it is installed: on a
+#   CPU it trains the convolutional networks several times faster than JAX, the course's
+#   default (docs/performance.md gives the measurements and the reason). In your own
+#   notebook, start JupyterLab with `KERAS_BACKEND=tensorflow dlex open lab06` for the
+#   same speed.
+# * **The dense comparison models.** TensorFlow is slower than JAX on dense networks.
+#   Two compile settings win most of it back without changing what is computed: both
+#   networks run `DENSE_STEPS` steps per call (`steps_per_execution`, as in Lab 4: the
+#   same updates in the same order, Keras's per-step bookkeeping done once per call), and
+#   Model A compiles its whole training step with XLA (`jit_compile=True`). Exercise 4's
+#   network does not: on TensorFlow, XLA makes its training step several times slower.
+#   docs/performance.md ("Lab 6") has the measurements.
 
 # %% [markdown]
 # ## Evaluation questions
