@@ -95,3 +95,21 @@ def one_hot_loss_pair(challenge, label: str) -> tuple[np.ndarray, np.ndarray]:
     y_true = np.eye(10, dtype="float32")[rng.integers(0, 10, size=16)]
     y_pred = rng.dirichlet(np.ones(10), size=16).astype("float32")
     return y_true, y_pred
+
+
+def rebuilt_outputs(values: dict, arrays: dict, x: np.ndarray, name: str, what: str, rebuild_hint: str,
+                    plain_hint: str = "use a plain keras.Sequential model"):
+    """``(outputs, None)``: the rebuilt model's outputs on ``x``, matching what the probe saw;
+    or ``(None, outcome)`` saying why the model cannot be trusted."""
+    from dlex.grading.exercises.declarations import Outcome
+    from dlex.grading.exercises.rebuild import RebuildError, predict, rebuild
+
+    reported = arrays.get("outputs")
+    try:
+        outputs = predict(rebuild(values, arrays), x)
+    except RebuildError as exc:
+        return None, Outcome(what, False, f"the check cannot rebuild `{name}`: {exc}", rebuild_hint)
+    if reported is None or not close(outputs, reported, 1e-3):
+        return None, Outcome(what, False, f"`{name}`'s predictions differ from what its layers and "
+                             "weights compute", plain_hint)
+    return outputs, None

@@ -94,17 +94,12 @@ def check_behaviour(values, arrays, dense, challenge, label, name, activations: 
     steps = " → ".join(activations)
     what = f"`{name}` computes {steps} on {N_INPUTS} inputs chosen by the check"
     x = challenge_inputs(challenge, label)
-    reported = arrays.get("outputs")
-    try:
-        rebuilt = rebuild(values, arrays)
-        outputs = predict(rebuilt, x)
-    except RebuildError as exc:
-        return Outcome(what, False, f"the check cannot rebuild `{name}`: {exc}",
-                       "build the model from keras.layers.Dense and built-in activations "
-                       "such as activation='relu'")
-    if reported is None or not kit.close(outputs, reported, 1e-3):
-        return Outcome(what, False, f"`{name}`'s predictions differ from what its layers and "
-                       "weights compute", "use a plain keras.Sequential or functional model")
+    outputs, failed = kit.rebuilt_outputs(values, arrays, x, name, what,
+                                          "build the model from keras.layers.Dense and built-in "
+                                          "activations such as activation='relu'",
+                                          "use a plain keras.Sequential or functional model")
+    if failed:
+        return failed
     if not _chainable(dense):
         return Outcome(what, False, "its Dense layers do not connect 784 inputs to the outputs",
                        "fix the layer sizes first")

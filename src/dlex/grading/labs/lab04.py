@@ -107,16 +107,10 @@ def check_network(values, arrays, dense, challenge, label, name, dropout: bool) 
     if not dropout and has_dropout:
         return Outcome(what, False, "it has a Dropout layer", "this exercise changes only the penalty")
     x = challenge_inputs(challenge, label)
-    reported = arrays.get("outputs")
-    try:
-        rebuilt = rebuild(values, arrays)
-        outputs = predict(rebuilt, x)
-    except RebuildError as exc:
-        return Outcome(what, False, f"the check cannot rebuild `{name}`: {exc}",
-                       "build the model from standard Keras layers and built-in activations")
-    if reported is None or not kit.close(outputs, reported, 1e-3):
-        return Outcome(what, False, f"`{name}`'s predictions differ from what its layers and weights "
-                       "compute", "use a plain keras.Sequential model")
+    outputs, failed = kit.rebuilt_outputs(values, arrays, x, name, what, "build the model from "
+                                          "standard Keras layers and built-in activations")
+    if failed:
+        return failed
     if kit.close(outputs, kit.forward(x, dense, ["relu", "linear"]), 1e-4):
         return Outcome(what, True)
     found = kit.diagnose_activations(x, dense, outputs, ["relu", "linear"])

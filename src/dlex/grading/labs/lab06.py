@@ -15,7 +15,6 @@ import numpy as np
 
 from dlex.grading.exercises import keras_evidence, kit
 from dlex.grading.exercises.declarations import Evidence, Exercise, Outcome, ProbeError
-from dlex.grading.exercises.rebuild import RebuildError, predict, rebuild
 from dlex.grading.questions.kinds import Choice, Numeric, ResultChoice, ResultNumeric
 
 N_IMAGES = 8
@@ -260,16 +259,10 @@ def forward_by_hand(x: np.ndarray, layers: list[dict], weights: list) -> np.ndar
 def check_behaviour(values, arrays, layers, challenge, label, name) -> Outcome:
     what = (f"on {N_IMAGES} random images chosen by the check, `{name}` computes convolution, ReLU, "
             "max pooling, …, softmax as dlex.scratch computes them by hand")
-    reported = arrays.get("outputs")
-    try:
-        rebuilt = rebuild(values, arrays)
-        outputs = predict(rebuilt, challenge_images(challenge, label))
-    except RebuildError as exc:
-        return Outcome(what, False, f"the check cannot rebuild `{name}`: {exc}",
-                       "build the model from standard keras.layers and built-in activations")
-    if reported is None or not kit.close(outputs, reported, 1e-3):
-        return Outcome(what, False, f"`{name}`'s predictions differ from what its layers and weights "
-                       "compute", "use a plain keras.Sequential model")
+    outputs, failed = kit.rebuilt_outputs(values, arrays, challenge_images(challenge, label), name, what,
+                                          "build the model from standard keras.layers and built-in activations")
+    if failed:
+        return failed
     weights = [arrays[f"weight_{i}"] for i in range(int(values.get("n_weight_arrays") or 0))]
     try:
         by_hand = forward_by_hand(challenge_images(challenge, label), layers, weights)

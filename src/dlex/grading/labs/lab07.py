@@ -15,7 +15,6 @@ import numpy as np
 
 from dlex.grading.exercises import keras_evidence, kit
 from dlex.grading.exercises.declarations import Evidence, Exercise, Outcome, ProbeError
-from dlex.grading.exercises.rebuild import RebuildError, predict, rebuild
 from dlex.grading.questions.kinds import Choice, Numeric, ResultChoice, ResultNumeric
 
 N_REVIEWS = 6
@@ -214,16 +213,10 @@ def check_behaviour(values, arrays, layers, challenge, label, name, num_words) -
     what = (f"on {N_REVIEWS} random word sequences chosen by the check, `{name}` computes embedding, "
             "GRU and sigmoid as dlex.scratch.rnn computes them by hand")
     reviews = challenge_reviews(challenge, label, num_words)
-    reported = arrays.get("outputs")
-    try:
-        rebuilt = rebuild(values, arrays)
-        outputs = predict(rebuilt, reviews)
-    except RebuildError as exc:
-        return Outcome(what, False, f"the check cannot rebuild `{name}`: {exc}",
-                       "build the model from standard keras.layers")
-    if reported is None or not kit.close(outputs, reported, 1e-3):
-        return Outcome(what, False, f"`{name}`'s predictions differ from what its layers and weights "
-                       "compute", "use a plain keras.Sequential model")
+    outputs, failed = kit.rebuilt_outputs(values, arrays, reviews, name, what,
+                                          "build the model from standard keras.layers")
+    if failed:
+        return failed
     weights = [arrays[f"weight_{i}"] for i in range(int(values.get("n_weight_arrays") or 0))]
     try:
         by_hand = forward_by_hand(reviews, layers, weights)
