@@ -78,6 +78,7 @@ PATIENCE = 1
 EPOCHS_PRACTITIONER = 40
 PATIENCE_PRACTITIONER = 3
 LR_FACTOR = 0.2
+MIN_DELTA = 0.001
 BATCH_SIZE = 128
 VALIDATION_SIZE = 10000
 TRAIN_LIMIT = 0
@@ -715,7 +716,9 @@ plots.plot_histories({"padding='valid'": history_cnn, "padding='same'": history_
 # * **more patience**: early stopping after `PATIENCE_PRACTITIONER` epochs without
 #   improvement, with `restore_best_weights=True`, which puts the weights of the epoch
 #   with the lowest validation loss back into the model when training ends (no
-#   checkpoint file needed);
+#   checkpoint file needed); a gain in validation loss smaller than `MIN_DELTA` does
+#   not count as an improvement, or the ever smaller steps below would keep the run
+#   going for epochs that change nothing;
 # * **a smaller step when progress stalls**: `ReduceLROnPlateau` multiplies the learning
 #   rate by `LR_FACTOR` after each epoch without improvement. Near a minimum, RMSprop's
 #   default steps are too large to settle into it; smaller ones can.
@@ -725,7 +728,7 @@ dlex.seed(SEED_CNN)
 model_practitioner = build_cnn("valid")
 model_practitioner.compile(optimizer="rmsprop", loss="categorical_crossentropy", metrics=["accuracy"])
 stopper = keras.callbacks.EarlyStopping(monitor="val_loss", patience=PATIENCE_PRACTITIONER,
-                                        restore_best_weights=True)
+                                        min_delta=MIN_DELTA, restore_best_weights=True)
 slower = keras.callbacks.ReduceLROnPlateau(monitor="val_loss", factor=LR_FACTOR, patience=1)
 start = time.perf_counter()
 history_practitioner = model_practitioner.fit(x_fit, y_fit, epochs=EPOCHS_PRACTITIONER, batch_size=BATCH_SIZE,
