@@ -13,7 +13,7 @@ def test_record_converts_numpy_and_writes_the_file(tmp_path, monkeypatch):
     path = tmp_path / "m.json"
     monkeypatch.setenv("DLEX_METRICS_PATH", str(path))
     monkeypatch.setattr(runtime, "METRICS", {})
-    assert dlex.record("a.acc", np.float32(0.5)) == np.float32(0.5)
+    assert dlex.record("a.acc", np.float32(0.5)) is None   # no Out[n] line under the cell
     dlex.record("a.n", np.int64(3))
     dlex.record("a.flag", np.bool_(True))
     dlex.record("a.bad", float("nan"))

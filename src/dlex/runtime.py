@@ -86,15 +86,18 @@ def _plain(value):
     )
 
 
-def record(key: str, value):
-    """Record one measured number under a dotted key; returns the value unchanged."""
+def record(key: str, value) -> None:
+    """Record one measured number under a dotted key.
+
+    Returns nothing, so a cell that ends with ``dlex.record(...)`` shows no ``Out[n]:`` line
+    with the unrounded value; the lab prints the number it talks about, rounded, itself.
+    """
     if not isinstance(key, str) or not key or key.strip() != key:
         raise ValueError(f"metric key must be a non-empty string, got {key!r}")
     METRICS[key] = _plain(value)
     path = os.environ.get(METRICS_PATH)
     if path:
         _write_atomic(Path(path), METRICS)
-    return value
 
 
 def _write_atomic(path: Path, data: dict) -> None:

@@ -586,7 +586,7 @@ QUESTIONS = (
                   "cnn.epochs_run", 0,
                   "The length of history_cnn.history['loss']: the best epoch plus the patience (1), "
                   "unless training reached EPOCHS first."),
-    ResultChoice("lab06.q10", "In your run, which network reached the higher test accuracy?",
+    ResultChoice("lab06.q10", "In your run, which of your two CNNs reached the higher test accuracy?",
                  (("padding='valid' (93,322 parameters)", "cnn.test_accuracy"),
                   ("padding='same'", "cnn_same.test_accuracy")), "max",
                  "Both networks have the same convolutions; 'same' padding keeps larger maps and a "

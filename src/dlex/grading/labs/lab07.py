@@ -475,7 +475,8 @@ QUESTIONS = (
             "Detecting which sentences of a finished document are questions"),
            "The backward direction reads from the end of the sequence, so every output depends on "
            "later elements. A forecast must not see the future it predicts."),
-    ResultNumeric("lab07.q8", "What test accuracy did your GRU without a penalty (gru_fixed) reach? "
+    ResultNumeric("lab07.q8", "What test accuracy did the practitioner's GRU of section 8 (gru_fixed: L2(0.0001) "
+                              "on its embedding and kernel, batches of 32) reach? "
                               "(a fraction, e.g. 0.87, to 3 decimals)",
                   "gru_fixed.test_accuracy", 0.0015,
                   "The number is in your run's metrics as gru_fixed.test_accuracy: the fraction of the "
