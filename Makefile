@@ -23,13 +23,17 @@ OLDEST_TESTS := tests/cli tests/grading tests/runner/test_lab02_run.py \
 LOCK_PLATFORMS := x86_64-manylinux_2_28 aarch64-manylinux_2_28 aarch64-apple-darwin
 LOCK_PYTHONS   := 3.11 3.12 3.13 3.14
 
-.PHONY: lab test test-all test-oldest test-newest lock lock-check setup clean
+.PHONY: lab test test-all test-oldest test-newest lint lock lock-check setup clean
 
 lab: $(STAMP)            ## set up, then run Lab 2 in full (report in runs/)
 	$(BIN)/dlex run lab02
 
 test: $(STAMP)           ## set up, then run the default test suite
 	$(BIN)/python -m pytest
+
+lint: $(STAMP)           ## ruff's lint and format checks (configured in pyproject.toml)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 test-all: $(STAMP)       ## also the long runs (full labs, benchmarks)
 	$(BIN)/python -m pytest -m "slow or not slow"

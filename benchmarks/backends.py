@@ -1,6 +1,8 @@
 """Time the course's three kinds of workload on the installed Keras backends.
 
-    for b in jax tensorflow torch; do KERAS_BACKEND=$b python benchmarks/backends.py $DLEX_DATA_DIR/mnist.npz; done
+    for b in jax tensorflow torch; do
+        KERAS_BACKEND=$b python benchmarks/backends.py $DLEX_DATA_DIR/mnist.npz
+    done
 
 Prints the best of two runs (after a warm-up fit) of: one epoch of the Lab 2 MLP on
 60,000 images, one epoch of the Lab 6 CNN on 10,000 images, and 600 steps at batch size 1
@@ -27,18 +29,28 @@ def timed_fit(model, inputs, targets, epochs, batch_size):
 
 
 def mlp():
-    model = keras.Sequential([keras.Input((784,)), layers.Dense(512, activation="relu"),
-                              layers.Dense(10, activation="softmax")])
+    model = keras.Sequential(
+        [keras.Input((784,)), layers.Dense(512, activation="relu"), layers.Dense(10, activation="softmax")]
+    )
     model.compile("rmsprop", "categorical_crossentropy", metrics=["accuracy"])
     return timed_fit(model, x, y, 1, 128)
 
 
 def cnn():
-    model = keras.Sequential([
-        keras.Input((28, 28, 1)), layers.Conv2D(32, 3, activation="relu"), layers.MaxPooling2D(2),
-        layers.Conv2D(64, 3, activation="relu"), layers.MaxPooling2D(2),
-        layers.Conv2D(64, 3, activation="relu"), layers.Flatten(),
-        layers.Dense(64, activation="relu"), layers.Dropout(0.5), layers.Dense(10, activation="softmax")])
+    model = keras.Sequential(
+        [
+            keras.Input((28, 28, 1)),
+            layers.Conv2D(32, 3, activation="relu"),
+            layers.MaxPooling2D(2),
+            layers.Conv2D(64, 3, activation="relu"),
+            layers.MaxPooling2D(2),
+            layers.Conv2D(64, 3, activation="relu"),
+            layers.Flatten(),
+            layers.Dense(64, activation="relu"),
+            layers.Dropout(0.5),
+            layers.Dense(10, activation="softmax"),
+        ]
+    )
     model.compile("rmsprop", "categorical_crossentropy", metrics=["accuracy"])
     return timed_fit(model, x[:10000].reshape(-1, 28, 28, 1), y[:10000], 1, 128)
 

@@ -30,8 +30,13 @@ def plain(mnist: Path, backend: str, *extra, data_format=None) -> tuple[float, l
     env = {**os.environ, "KERAS_BACKEND": backend, "TF_CPP_MIN_LOG_LEVEL": "3"}
     layout = ["--channels-first"] if data_format == "channels_first" else []
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, str(PLAIN), str(mnist), *extra, *layout], env=env, check=True,
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, str(PLAIN), str(mnist), *extra, *layout],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     rows = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
     return time.perf_counter() - start, rows
 
@@ -67,8 +72,12 @@ def main() -> None:
     for i in range(args.repeat):
         with tempfile.TemporaryDirectory() as out:
             start = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "dlex", "run", "lab06", "--out", f"{out}/run"], check=True,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            subprocess.run(
+                [sys.executable, "-m", "dlex", "run", "lab06", "--out", f"{out}/run"],
+                check=True,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
             lab_s.append(time.perf_counter() - start)
             metrics = json.loads(Path(f"{out}/run/metrics.json").read_text())
         seconds, rows = plain(mnist, backend, data_format=data_format)
@@ -76,15 +85,21 @@ def main() -> None:
         cnn = next(r for r in rows if r["model"] == "cnn")
         lab_epoch.append(metrics["cnn.seconds_per_epoch"])
         plain_epoch.append(cnn["seconds_per_epoch"])
-        print(f"round {i + 1}: lab {lab_s[-1]:.1f} s on {metrics['run.backend']} "
-              f"(CNN {metrics['cnn.epochs_run']} epochs, {lab_epoch[-1]:.2f} s/epoch, "
-              f"test accuracy {metrics['cnn.test_accuracy']:.4f}); "
-              f"plain {plain_s[-1]:.1f} s on {backend} (CNN {cnn['epochs']} epochs, "
-              f"{plain_epoch[-1]:.2f} s/epoch, test accuracy {cnn['test_accuracy']:.4f})", flush=True)
-    ratio = statistics.median(lab_epoch) / statistics.median(plain_epoch)
-    print(f"median: dlex run lab06 {statistics.median(lab_s):.1f} s, plain Keras {statistics.median(plain_s):.1f} s; "
-          f"CNN seconds per epoch: lab {statistics.median(lab_epoch):.2f}, plain {statistics.median(plain_epoch):.2f}, "
-          f"ratio {ratio:.2f}")
+        print(
+            f"round {i + 1}: lab {lab_s[-1]:.1f} s on {metrics['run.backend']} "
+            f"(CNN {metrics['cnn.epochs_run']} epochs, {lab_epoch[-1]:.2f} s/epoch, "
+            f"test accuracy {metrics['cnn.test_accuracy']:.4f}); "
+            f"plain {plain_s[-1]:.1f} s on {backend} (CNN {cnn['epochs']} epochs, "
+            f"{plain_epoch[-1]:.2f} s/epoch, test accuracy {cnn['test_accuracy']:.4f})",
+            flush=True,
+        )
+    median = statistics.median
+    ratio = median(lab_epoch) / median(plain_epoch)
+    print(
+        f"median: dlex run lab06 {median(lab_s):.1f} s, plain Keras {median(plain_s):.1f} s; "
+        f"CNN seconds per epoch: lab {median(lab_epoch):.2f}, plain {median(plain_epoch):.2f}, "
+        f"ratio {ratio:.2f}"
+    )
 
 
 if __name__ == "__main__":

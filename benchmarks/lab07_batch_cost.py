@@ -22,8 +22,14 @@ from dlex.bench.models import SPECS
 WIDTH, BATCHES, ROUNDS = 250, 10, 3
 
 parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-parser.add_argument("sizes", nargs="*", type=int, default=[32, 64, 256, 1024], metavar="BATCH_SIZE",
-                    help="batch sizes to time (default: 32 64 256 1024)")
+parser.add_argument(
+    "sizes",
+    nargs="*",
+    type=int,
+    default=[32, 64, 256, 1024],
+    metavar="BATCH_SIZE",
+    help="batch sizes to time (default: 32 64 256 1024)",
+)
 sizes = parser.parse_args().sizes
 if any(size < 1 for size in sizes):
     parser.error(f"batch sizes must be positive whole numbers, not {sizes}")
@@ -34,11 +40,14 @@ for batch in sizes:
     model = SPECS["lab07.gru_fixed"].lab_build()
     x = rng.integers(1, 10000, size=(batch * BATCHES, WIDTH)).astype("int32")
     y = rng.integers(0, 2, size=batch * BATCHES).astype("float32")
-    model.fit(x[:batch], y[:batch], batch_size=batch, verbose=0)          # compile
+    model.fit(x[:batch], y[:batch], batch_size=batch, verbose=0)  # compile
     seconds = float("inf")
     for _ in range(ROUNDS):
         start = time.perf_counter()
         model.fit(x, y, batch_size=batch, verbose=0)
         seconds = min(seconds, time.perf_counter() - start)
-    print(f"{keras.backend.backend():11} batch {batch:>5}: {seconds / (batch * BATCHES * WIDTH) * 1e6:.2f} µs "
-          f"per review and step", flush=True)
+    print(
+        f"{keras.backend.backend():11} batch {batch:>5}: {seconds / (batch * BATCHES * WIDTH) * 1e6:.2f} µs "
+        f"per review and step",
+        flush=True,
+    )

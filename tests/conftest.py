@@ -28,8 +28,10 @@ def data_dir() -> Path:
     value = os.environ.get("DLEX_DATA_DIR")
     if value and (Path(value) / "mnist.npz").exists():
         return Path(value).resolve()
-    message = ("this test needs the real MNIST/IMDB files: set DLEX_DATA_DIR to a folder "
-               "holding mnist.npz, imdb.npz and imdb_word_index.json")
+    message = (
+        "this test needs the real MNIST/IMDB files: set DLEX_DATA_DIR to a folder "
+        "holding mnist.npz, imdb.npz and imdb_word_index.json"
+    )
     if os.environ.get("DLEX_REQUIRE_DATA") == "1":
         pytest.fail(message)
     pytest.skip(message)

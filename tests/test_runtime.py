@@ -13,7 +13,7 @@ def test_record_converts_numpy_and_writes_the_file(tmp_path, monkeypatch):
     path = tmp_path / "m.json"
     monkeypatch.setenv("DLEX_METRICS_PATH", str(path))
     monkeypatch.setattr(runtime, "METRICS", {})
-    assert dlex.record("a.acc", np.float32(0.5)) is None   # no Out[n] line under the cell
+    assert dlex.record("a.acc", np.float32(0.5)) is None  # no Out[n] line under the cell
     dlex.record("a.n", np.int64(3))
     dlex.record("a.flag", np.bool_(True))
     dlex.record("a.bad", float("nan"))
@@ -53,8 +53,14 @@ def test_seed_does_not_import_tensorflow_on_other_backends():
     import subprocess
     import sys
 
-    code = ("import sys, dlex, keras; dlex.seed(1); "
-            "print(keras.backend.backend(), 'tensorflow' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         env={**__import__("os").environ, "KERAS_BACKEND": "jax"}, timeout=300)
+    code = (
+        "import sys, dlex, keras; dlex.seed(1); print(keras.backend.backend(), 'tensorflow' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**__import__("os").environ, "KERAS_BACKEND": "jax"},
+        timeout=300,
+    )
     assert out.stdout.split() == ["jax", "False"], out.stderr[-2000:]

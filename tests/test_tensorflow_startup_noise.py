@@ -25,6 +25,7 @@ def test_the_filter_keeps_every_other_line_and_errors_still_raise():
         "        os.write(2, b'E0000 a real error\\n')\n"
         "        raise ImportError('broken install')\n"
         "except ImportError as error:\n"
-        "    print(error)\n")
+        "    print(error)\n"
+    )
     assert proc.stderr == "E0000 a real error\n"
     assert proc.stdout == "broken install\n"

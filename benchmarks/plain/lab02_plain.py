@@ -26,9 +26,13 @@ def dense_net(hidden, l2=None, optimizer="rmsprop"):
     return model
 
 
-runs = [("A", 9898, [512], None, 5, False, "rmsprop"), ("B", 4678, [512], None, 10, True, "rmsprop"),
-        ("C", 2432, [512, 512], None, 20, True, "rmsprop"), ("D", 8765, [512, 512], 0.001, 20, True, "rmsprop"),
-        ("ex2", 9898, [512], None, 5, False, "sgd")]
+runs = [
+    ("A", 9898, [512], None, 5, False, "rmsprop"),
+    ("B", 4678, [512], None, 10, True, "rmsprop"),
+    ("C", 2432, [512, 512], None, 20, True, "rmsprop"),
+    ("D", 8765, [512, 512], 0.001, 20, True, "rmsprop"),
+    ("ex2", 9898, [512], None, 5, False, "sgd"),
+]
 for name, seed, hidden, l2, epochs, validate, opt in runs:
     keras.utils.set_random_seed(seed)
     optimizer = keras.optimizers.SGD(learning_rate=0.01) if opt == "sgd" else opt

@@ -20,7 +20,9 @@ from keras import layers
 parser = argparse.ArgumentParser()
 parser.add_argument("mnist")
 parser.add_argument("--only", choices=["cnn"], help="train only the CNN")
-parser.add_argument("--epochs", type=int, help="train the CNN for exactly this many epochs, no early stopping")
+parser.add_argument(
+    "--epochs", type=int, help="train the CNN for exactly this many epochs, no early stopping"
+)
 parser.add_argument("--channels-first", action="store_true")
 args = parser.parse_args()
 if args.channels_first:
@@ -38,32 +40,63 @@ folder = tempfile.mkdtemp()
 
 
 def cnn(padding):
-    return keras.Sequential([
-        keras.Input(x_train.shape[1:]),
-        layers.Conv2D(32, (3, 3), activation="relu", padding=padding), layers.MaxPooling2D((2, 2)),
-        layers.Conv2D(64, (3, 3), activation="relu", padding=padding), layers.MaxPooling2D((2, 2)),
-        layers.Conv2D(64, (3, 3), activation="relu", padding=padding), layers.Flatten(),
-        layers.Dense(64, activation="relu", kernel_regularizer=keras.regularizers.L2(0.01)),
-        layers.Dropout(0.5), layers.Dense(10, activation="softmax")])
+    return keras.Sequential(
+        [
+            keras.Input(x_train.shape[1:]),
+            layers.Conv2D(32, (3, 3), activation="relu", padding=padding),
+            layers.MaxPooling2D((2, 2)),
+            layers.Conv2D(64, (3, 3), activation="relu", padding=padding),
+            layers.MaxPooling2D((2, 2)),
+            layers.Conv2D(64, (3, 3), activation="relu", padding=padding),
+            layers.Flatten(),
+            layers.Dense(64, activation="relu", kernel_regularizer=keras.regularizers.L2(0.01)),
+            layers.Dropout(0.5),
+            layers.Dense(10, activation="softmax"),
+        ]
+    )
 
 
 def report(name, model, epochs, seconds, accuracy):
-    print(json.dumps({"model": name, "backend": keras.backend.backend(), "params": model.count_params(),
-                      "epochs": epochs, "seconds_per_epoch": seconds / epochs, "test_accuracy": accuracy}),
-          flush=True)
+    print(
+        json.dumps(
+            {
+                "model": name,
+                "backend": keras.backend.backend(),
+                "params": model.count_params(),
+                "epochs": epochs,
+                "seconds_per_epoch": seconds / epochs,
+                "test_accuracy": accuracy,
+            }
+        ),
+        flush=True,
+    )
 
 
-for name, seed, padding, most in [("cnn", 2356, "valid", 40), ("cnn_same", 88776, "same", 6)][:1 if args.only else 2]:
+for name, seed, padding, most in [("cnn", 2356, "valid", 40), ("cnn_same", 88776, "same", 6)][
+    : 1 if args.only else 2
+]:
     keras.utils.set_random_seed(seed)
     model = cnn(padding)
     model.compile(optimizer="rmsprop", loss="categorical_crossentropy", metrics=["accuracy"])
     path = os.path.join(folder, f"{name}.keras")
-    callbacks = [] if args.epochs else [
-        keras.callbacks.EarlyStopping(monitor="val_loss", patience=1),
-        keras.callbacks.ModelCheckpoint(path, monitor="val_loss", save_best_only=True)]
+    callbacks = (
+        []
+        if args.epochs
+        else [
+            keras.callbacks.EarlyStopping(monitor="val_loss", patience=1),
+            keras.callbacks.ModelCheckpoint(path, monitor="val_loss", save_best_only=True),
+        ]
+    )
     start = time.perf_counter()
-    history = model.fit(x_fit, y_fit, epochs=args.epochs or most, batch_size=128, validation_data=(x_val, y_val),
-                        callbacks=callbacks, verbose=0)
+    history = model.fit(
+        x_fit,
+        y_fit,
+        epochs=args.epochs or most,
+        batch_size=128,
+        validation_data=(x_val, y_val),
+        callbacks=callbacks,
+        verbose=0,
+    )
     seconds = time.perf_counter() - start
     best = model if args.epochs else keras.models.load_model(path)
     report(name, model, len(history.history["loss"]), seconds, best.evaluate(x_test, y_test, verbose=0)[1])
@@ -71,15 +104,22 @@ for name, seed, padding, most in [("cnn", 2356, "valid", 40), ("cnn_same", 88776
 if not args.only:
     flat_train, flat_test = x_train.reshape(len(x_train), -1), x_test.reshape(len(x_test), -1)
     dense_a = [layers.Dense(512, activation="relu"), layers.Dense(10, activation="softmax")]
-    dense_5 = [layers.Dense(512, activation="relu"), layers.Dropout(0.5),
-               layers.Dense(512, activation="relu", kernel_regularizer=keras.regularizers.L2(10.0)),
-               layers.Dense(10, activation="softmax")]
+    dense_5 = [
+        layers.Dense(512, activation="relu"),
+        layers.Dropout(0.5),
+        layers.Dense(512, activation="relu", kernel_regularizer=keras.regularizers.L2(10.0)),
+        layers.Dense(10, activation="softmax"),
+    ]
     decay = keras.optimizers.schedules.InverseTimeDecay(0.001, decay_steps=1, decay_rate=0.005)
-    for name, seed, stack, optimizer, epochs in [("dense_lab02_a", 9898, dense_a, "rmsprop", 5),
-                                                 ("dense_lab05_ex4", 5577, dense_5, keras.optimizers.Adam(decay), 3)]:
+    for name, seed, stack, optimizer, epochs in [
+        ("dense_lab02_a", 9898, dense_a, "rmsprop", 5),
+        ("dense_lab05_ex4", 5577, dense_5, keras.optimizers.Adam(decay), 3),
+    ]:
         keras.utils.set_random_seed(seed)
         model = keras.Sequential([keras.Input((784,))] + stack)
         model.compile(optimizer=optimizer, loss="categorical_crossentropy", metrics=["accuracy"])
         start = time.perf_counter()
         model.fit(flat_train, y_train, epochs=epochs, batch_size=128, verbose=0)
-        report(name, model, epochs, time.perf_counter() - start, model.evaluate(flat_test, y_test, verbose=0)[1])
+        report(
+            name, model, epochs, time.perf_counter() - start, model.evaluate(flat_test, y_test, verbose=0)[1]
+        )

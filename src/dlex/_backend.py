@@ -18,8 +18,9 @@ DEFAULT_BACKEND = "jax"
 # it, so configure() also records the value it defaulted to, and a child treats that value
 # as dlex's default rather than as the user's choice.
 _DEFAULTED = "DLEX_DEFAULTED_BACKEND"
-USER_CHOSE_BACKEND = ("KERAS_BACKEND" in os.environ
-                      and os.environ["KERAS_BACKEND"] != os.environ.get(_DEFAULTED))
+USER_CHOSE_BACKEND = "KERAS_BACKEND" in os.environ and os.environ["KERAS_BACKEND"] != os.environ.get(
+    _DEFAULTED
+)
 
 
 # What TensorFlow's C++ start-up writes to stderr before its log level can apply (absl logs
@@ -47,8 +48,9 @@ def without_tensorflow_startup_lines():
             os.close(saved)
             captured.seek(0)
             lines = captured.read().decode(errors="replace").splitlines(keepends=True)
-            kept = "".join(line for line in lines
-                           if not any(notice in line for notice in TENSORFLOW_STARTUP_LINES))
+            kept = "".join(
+                line for line in lines if not any(notice in line for notice in TENSORFLOW_STARTUP_LINES)
+            )
             if kept:
                 os.write(2, kept.encode())
 
@@ -59,7 +61,7 @@ class _QuietTensorFlowImport(importlib.abc.MetaPathFinder, importlib.abc.Loader)
     def find_spec(self, name, path=None, target=None):
         if name != "tensorflow" or self not in sys.meta_path:
             return None
-        sys.meta_path.remove(self)             # one import only; also lets find_spec find the real one
+        sys.meta_path.remove(self)  # one import only; also lets find_spec find the real one
         spec = importlib.util.find_spec(name)
         if spec is not None and spec.loader is not None:
             self._loader, spec.loader = spec.loader, self

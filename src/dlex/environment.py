@@ -25,10 +25,17 @@ from dlex.errors import DlexError
 
 LOCK_NAME = "requirements.lock"
 TESTED, NEWER, OLDER, UNSUPPORTED, MISSING = (
-    "tested", "newer than tested", "older than tested", "older than supported", "missing")
+    "tested",
+    "newer than tested",
+    "older than tested",
+    "older than supported",
+    "missing",
+)
 # What a lab loses when its preferred backend is missing (docs/performance.md, "Lab 6").
-FALLBACK_COST = {"lab06": "its convolutional network trains 2.9-4.9x slower on JAX than on "
-                          "TensorFlow (docs/performance.md, Lab 6)"}
+FALLBACK_COST = {
+    "lab06": "its convolutional network trains 2.9-4.9x slower on JAX than on "
+    "TensorFlow (docs/performance.md, Lab 6)"
+}
 # Why a backend can be missing after a plain install (the markers in pyproject.toml).
 WHY_MISSING = {"tensorflow": "TensorFlow publishes no wheel for Python 3.14 or for macOS on Intel"}
 
@@ -43,8 +50,10 @@ def find_lock() -> Path | None:
     if os.environ.get("DLEX_LOCK"):
         lock = Path(os.environ["DLEX_LOCK"]).expanduser()
         if not lock.is_file():
-            raise DlexError(f"DLEX_LOCK names {lock}, which is not a file",
-                            f"point it at the course's {LOCK_NAME}, or unset it")
+            raise DlexError(
+                f"DLEX_LOCK names {lock}, which is not a file",
+                f"point it at the course's {LOCK_NAME}, or unset it",
+            )
         return lock
     root = Path(__file__).resolve().parents[2]
     lock = root / LOCK_NAME
@@ -53,7 +62,7 @@ def find_lock() -> Path | None:
 
 def read_lock(path: Path, where: dict | None = None) -> dict[str, Version]:
     """The pins of a hashed requirements lock that apply here (or in the marker environment ``where``)."""
-    text = re.sub(r"\\\n", " ", Path(path).read_text())   # join continuation lines
+    text = re.sub(r"\\\n", " ", Path(path).read_text())  # join continuation lines
     pins = {}
     for line in text.splitlines():
         line = line.split("#", 1)[0].strip()
@@ -64,8 +73,9 @@ def read_lock(path: Path, where: dict | None = None) -> dict[str, Version]:
             continue
         exact = [s for s in requirement.specifier if s.operator == "=="]
         if len(exact) != 1:
-            raise ValueError(f"{path}: {line!r} is not an exact pin (name==version); "
-                             "regenerate the lock with `make lock`")
+            raise ValueError(
+                f"{path}: {line!r} is not an exact pin (name==version); regenerate the lock with `make lock`"
+            )
         pins[normalize(requirement.name)] = Version(exact[0].version)
     return pins
 
@@ -114,11 +124,13 @@ class Row:
     @property
     def advice(self) -> str:
         pin = f'"{self.name}=={self.tested}"' if self.tested else f'"{self.name}{self.declared}"'
-        return {TESTED: "",
-                NEWER: f"should work; if a lab fails, install the tested one: pip install {pin}",
-                OLDER: f"inside the supported range; the tested one: pip install {pin}",
-                UNSUPPORTED: f"too old for dlex: pip install {pin} (or `make setup` in the course folder)",
-                MISSING: f"pip install {pin}"}[self.status]
+        return {
+            TESTED: "",
+            NEWER: f"should work; if a lab fails, install the tested one: pip install {pin}",
+            OLDER: f"inside the supported range; the tested one: pip install {pin}",
+            UNSUPPORTED: f"too old for dlex: pip install {pin} (or `make setup` in the course folder)",
+            MISSING: f"pip install {pin}",
+        }[self.status]
 
 
 def _status(installed: str | None, tested: Version | None, requirement: Requirement | None) -> str:
@@ -135,8 +147,9 @@ def _status(installed: str | None, tested: Version | None, requirement: Requirem
     return NEWER if version > tested else OLDER
 
 
-def compare(lock: Path | None, installed: dict[str, str] | None = None,
-            ranges: list[Requirement] | None = None) -> list[Row]:
+def compare(
+    lock: Path | None, installed: dict[str, str] | None = None, ranges: list[Requirement] | None = None
+) -> list[Row]:
     """One row per package dlex declares or the lock pins for this platform (dlex itself left out).
 
     Without a lock, only the declared ranges are checked (an install from a wheel).
@@ -155,9 +168,16 @@ def compare(lock: Path | None, installed: dict[str, str] | None = None,
         if requirement is None and have is None:
             # A locked package nothing here needs any more is not missing: dlex's ranges are the judge.
             continue
-        rows.append(Row(name, have, str(tested) if tested else None,
-                        str(requirement.specifier) if requirement else "",
-                        requirement is not None, _status(have, tested, requirement)))
+        rows.append(
+            Row(
+                name,
+                have,
+                str(tested) if tested else None,
+                str(requirement.specifier) if requirement else "",
+                requirement is not None,
+                _status(have, tested, requirement),
+            )
+        )
     return rows
 
 
@@ -189,8 +209,10 @@ def backend_fallback(lab) -> str | None:
         return None
     why = f" ({WHY_MISSING[lab.backend]})" if lab.backend in WHY_MISSING else ""
     cost = f"; {FALLBACK_COST[lab.name]}" if lab.name in FALLBACK_COST else ""
-    return (f"Lab {lab.number} prefers the {lab.backend} backend, which is not installed here{why}: "
-            f"it runs on {dlex.BACKEND} instead{cost}. The lessons are the same; the last digits differ.")
+    return (
+        f"Lab {lab.number} prefers the {lab.backend} backend, which is not installed here{why}: "
+        f"it runs on {dlex.BACKEND} instead{cost}. The lessons are the same; the last digits differ."
+    )
 
 
 def run_notes(labs) -> list[str]:

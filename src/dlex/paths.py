@@ -3,9 +3,9 @@
 import os
 from pathlib import Path
 
-HOME = "DLEX_HOME"               # per-user state (progress, caches)
-DATA_DIR = "DLEX_DATA_DIR"       # a folder of pre-downloaded dataset files
-KERAS_HOME = "KERAS_HOME"        # Keras's own folder (its dataset cache)
+HOME = "DLEX_HOME"  # per-user state (progress, caches)
+DATA_DIR = "DLEX_DATA_DIR"  # a folder of pre-downloaded dataset files
+KERAS_HOME = "KERAS_HOME"  # Keras's own folder (its dataset cache)
 # The variables above name folders: a kernel started elsewhere needs them absolute.
 PATH_VARIABLES = (DATA_DIR, KERAS_HOME, HOME)
 

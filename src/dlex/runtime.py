@@ -20,9 +20,9 @@ import numpy as np
 METRICS: dict[str, object] = {}
 
 # The environment variables through which dlex tells a lab's kernel how it is run.
-METRICS_PATH = "DLEX_METRICS_PATH"     # `dlex run`: where `record` writes the run's numbers
-GRADING = "DLEX_GRADING"               # `dlex grade` / `dlex check NOTEBOOK`: judged from outside
-QUICK = "DLEX_QUICK"                   # "1" when the lab runs with its quick parameters
+METRICS_PATH = "DLEX_METRICS_PATH"  # `dlex run`: where `record` writes the run's numbers
+GRADING = "DLEX_GRADING"  # `dlex grade` / `dlex check NOTEBOOK`: judged from outside
+QUICK = "DLEX_QUICK"  # "1" when the lab runs with its quick parameters
 
 
 def graded() -> bool:

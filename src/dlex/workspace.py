@@ -15,8 +15,7 @@ def notebook_name(lab: Lab, solutions: bool) -> str:
     return f"{lab.path.stem}{'-solutions' if solutions else ''}.ipynb"
 
 
-def write_learner_copy(lab: Lab, folder: Path = DEFAULT_DIR, solutions: bool = False
-                       ) -> tuple[Path, bool]:
+def write_learner_copy(lab: Lab, folder: Path = DEFAULT_DIR, solutions: bool = False) -> tuple[Path, bool]:
     """Write the lab notebook into ``folder`` unless a copy exists; (path, created)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)

@@ -70,14 +70,37 @@ def test_the_benchmarked_model_is_the_labs_model(tmp_path):
     assert changed().count_params() == 784 * 256 + 256 + 256 * 10 + 10
 
 
-@pytest.mark.parametrize("names, expected", [
-    (["lab06"], ["lab06.cnn", "lab06.cnn_same", "lab06.dense_lab02_a", "lab06.dense_lab05_ex4"]),
-    (["lab07"], ["lab07.embedding", "lab07.simple_rnn", "lab07.gru", "lab07.gru_fixed", "lab07.lstm",
-                 "lab07.gru_dropout", "lab07.bigru"]),
-    (["lab07.gru"], ["lab07.gru"]),  # a full name is not a prefix of lab07.gru_fixed
-    (["lab04.nn", "lab04"], ["lab04.nn", "lab04.nn_l2", "lab04.nn_l1", "lab04.nn_dropout", "lab04.nn_batchnorm",
-                             "lab04.ex2", "lab04.digits"]),
-])
+@pytest.mark.parametrize(
+    "names, expected",
+    [
+        (["lab06"], ["lab06.cnn", "lab06.cnn_same", "lab06.dense_lab02_a", "lab06.dense_lab05_ex4"]),
+        (
+            ["lab07"],
+            [
+                "lab07.embedding",
+                "lab07.simple_rnn",
+                "lab07.gru",
+                "lab07.gru_fixed",
+                "lab07.lstm",
+                "lab07.gru_dropout",
+                "lab07.bigru",
+            ],
+        ),
+        (["lab07.gru"], ["lab07.gru"]),  # a full name is not a prefix of lab07.gru_fixed
+        (
+            ["lab04.nn", "lab04"],
+            [
+                "lab04.nn",
+                "lab04.nn_l2",
+                "lab04.nn_l1",
+                "lab04.nn_dropout",
+                "lab04.nn_batchnorm",
+                "lab04.ex2",
+                "lab04.digits",
+            ],
+        ),
+    ],
+)
 def test_resolve_by_name_or_lab(names, expected):
     assert [spec.name for spec in resolve(names)] == expected
 
@@ -90,7 +113,13 @@ def test_lab_variants_differ_from_plain_where_the_labs_do():
     recurrent = [s for s in resolve(["lab07"]) if s.name != "lab07.embedding"]
     assert all(s.lab_data and s.lab_build for s in recurrent)
     assert {s.name.split(".")[1]: s.batch_size for s in recurrent} == {
-        "simple_rnn": 1024, "gru": 1024, "gru_fixed": 32, "lstm": 32, "gru_dropout": 32, "bigru": 32}
+        "simple_rnn": 1024,
+        "gru": 1024,
+        "gru_fixed": 32,
+        "lstm": 32,
+        "gru_dropout": 32,
+        "bigru": 32,
+    }
     assert {s.lab_backend for s in resolve(["lab06"])} == {"tensorflow"}
     assert {s.lab_backend for s in resolve(["lab07"])} == {None}
 
@@ -126,15 +155,34 @@ def test_worker_times_lab_and_plain_on_a_subset(data_dir):
     (lab05.keras_rmsprop), and length buckets (lab07.simple_rnn)."""
     models = ["lab04.nn", "lab05.keras_rmsprop", "lab07.simple_rnn"]
     env = {**os.environ, "KERAS_BACKEND": "jax", "TF_CPP_MIN_LOG_LEVEL": "3"}
-    proc = subprocess.run([sys.executable, "-m", "dlex.bench.epochs", "--repeat", "1", "--samples", "256",
-                           "--models", *models, "--lab-models", *models],
-                          capture_output=True, text=True, env=env, timeout=300)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "dlex.bench.epochs",
+            "--repeat",
+            "1",
+            "--samples",
+            "256",
+            "--models",
+            *models,
+            "--lab-models",
+            *models,
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
     lines = [line for line in proc.stdout.splitlines() if line.startswith("DLEX-BENCH ")]
     assert proc.returncode == 0 and lines, proc.stderr[-2000:]
     result = json.loads(lines[0].removeprefix("DLEX-BENCH "))
     assert result["backend"] == "jax"
     assert {name: r["samples"] for name, r in result["models"].items()} == {
-        "lab04.nn": 20, "lab05.keras_rmsprop": 256, "lab07.simple_rnn": 256}
+        "lab04.nn": 20,
+        "lab05.keras_rmsprop": 256,
+        "lab07.simple_rnn": 256,
+    }
     for name, r in result["models"].items():
         assert sorted(r["epochs"]) == ["lab", "plain"], name
         assert all(len(times) == 1 and times[0] > 0 for times in r["epochs"].values()), name

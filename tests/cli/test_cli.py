@@ -7,8 +7,9 @@ import pytest
 
 
 def dlex_cli(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "dlex", *args], capture_output=True,
-                          text=True, cwd=cwd, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "dlex", *args], capture_output=True, text=True, cwd=cwd, timeout=300
+    )
 
 
 def test_list_shows_lab02_with_times():
@@ -17,12 +18,15 @@ def test_list_shows_lab02_with_times():
     assert "lab02" in proc.stdout and "Getting started with Keras" in proc.stdout
 
 
-@pytest.mark.parametrize("args, words", [
-    (["run", "lab99"], ["unknown lab", "lab02"]),
-    (["run", "lab02", "--set", "EPOCHS"], ["NAME=VALUE"]),
-    (["run", "lab02", "--set", "NOT_A_PARAM=1"], ["unknown lab parameter", "EPOCHS_A"]),
-    (["open", "nope", "--no-launch"], ["unknown lab"]),
-])
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["run", "lab99"], ["unknown lab", "lab02"]),
+        (["run", "lab02", "--set", "EPOCHS"], ["NAME=VALUE"]),
+        (["run", "lab02", "--set", "NOT_A_PARAM=1"], ["unknown lab parameter", "EPOCHS_A"]),
+        (["open", "nope", "--no-launch"], ["unknown lab"]),
+    ],
+)
 def test_bad_input_gives_a_message_not_a_traceback(args, words):
     proc = dlex_cli(*args)
     assert proc.returncode == 1
@@ -63,10 +67,13 @@ def test_doctor_reports_backend_and_devices():
     assert "keras" in proc.stdout and "(active)" in proc.stdout and "cpu" in proc.stdout.lower()
 
 
-@pytest.mark.parametrize("args, words", [
-    (["bench", "--models", "lab99.nothing"], ["unknown model", "lab02.model_a"]),
-    (["bench", "--backends", "mxnet", "--no-scratch"], ["not installed"]),
-])
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["bench", "--models", "lab99.nothing"], ["unknown model", "lab02.model_a"]),
+        (["bench", "--backends", "mxnet", "--no-scratch"], ["not installed"]),
+    ],
+)
 def test_bench_bad_input(args, words):
     proc = dlex_cli(*args)
     assert proc.returncode == 1

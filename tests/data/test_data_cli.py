@@ -5,9 +5,9 @@ import subprocess
 import sys
 
 import pytest
+from datahelpers import truncated
 from typer.testing import CliRunner
 
-from datahelpers import truncated
 from dlex.cli.data import app
 
 

@@ -2,8 +2,8 @@
 
 import numpy as np
 import pytest
-
 from datahelpers import resaved, truncated
+
 from dlex.data import (
     DataCorruptError,
     DataUnavailableError,
@@ -48,9 +48,7 @@ def test_load_downloads_when_missing(shared, data_dir, cache_dir, serve):
     assert (cache_dir / "imdb_word_index.json").is_file()
 
 
-def test_corrupted_download_is_rejected_and_nothing_kept(
-    shared, data_dir, cache_dir, serve, tmp_path
-):
+def test_corrupted_download_is_rejected_and_nothing_kept(shared, data_dir, cache_dir, serve, tmp_path):
     bad = tmp_path / "bad_mirror"
     truncated(shared / "mnist.npz", bad / "mnist.npz", fraction=0.8)
     url = serve(bad)

@@ -5,8 +5,8 @@ import json
 
 import numpy as np
 import pytest
-
 from datahelpers import byte_flipped, copy_to, resaved, truncated
+
 from dlex.data import (
     DataCorruptError,
     get_imdb_word_index,

@@ -11,8 +11,8 @@ cached path; everything after it is Keras's real code.
 
 import numpy as np
 import pytest
-
 from datahelpers import copy_to
+
 from dlex.data import get_imdb_word_index, imdb, integrity, load_imdb, load_mnist, registry
 
 

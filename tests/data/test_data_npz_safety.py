@@ -7,8 +7,8 @@ import pickle
 
 import numpy as np
 import pytest
-
 from datahelpers import malicious_npz
+
 from dlex.data import DataCorruptError, load_imdb, npz
 
 

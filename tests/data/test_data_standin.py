@@ -2,8 +2,8 @@
 
 import numpy as np
 import pytest
-
 from datahelpers import truncated
+
 from dlex.data import DataCorruptError, load_mnist_or_standin, standin
 
 

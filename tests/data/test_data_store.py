@@ -4,8 +4,8 @@ import time
 
 import numpy as np
 import pytest
-
 from datahelpers import copy_to
+
 from dlex.data import DataUnavailableError, load_mnist, status, verify
 from dlex.errors import DataError
 

@@ -25,8 +25,12 @@ def without_figures(source: str) -> str:
     drop = set()
     for node in ast.parse(source).body:
         call = node.value if isinstance(node, ast.Expr) else None
-        if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and \
-                isinstance(call.func.value, ast.Name) and call.func.value.id == "plots":
+        if (
+            isinstance(call, ast.Call)
+            and isinstance(call.func, ast.Attribute)
+            and isinstance(call.func.value, ast.Name)
+            and call.func.value.id == "plots"
+        ):
             drop.update(range(node.lineno, node.end_lineno + 1))
     return "\n".join(line for number, line in enumerate(source.splitlines(), 1) if number not in drop)
 
@@ -180,6 +184,9 @@ class Golden:
             for name in others:
                 assert_marks(reports[name], golden.expected, name)
 
-        tests = (test_golden_submissions_are_up_to_date, test_submission_gets_the_right_marks,
-                 test_every_other_submission_gets_the_right_marks)
+        tests = (
+            test_golden_submissions_are_up_to_date,
+            test_submission_gets_the_right_marks,
+            test_every_other_submission_gets_the_right_marks,
+        )
         return {"graded": graded, **{test.__name__: test for test in tests}}

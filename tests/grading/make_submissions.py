@@ -30,11 +30,11 @@ from dlex.labs.solutions import learner_copy  # noqa: E402
 from dlex.runner.sections import heading_of  # noqa: E402
 
 KEEP_SECTIONS = ("lab 2", "setup", "1. the data", "2. preparing the data", "exercises")
-NETWORK_PORT = 47813     # test_golden listens here on the host's loopback
+NETWORK_PORT = 47813  # test_golden listens here on the host's loopback
 ESCAPE_NAME = "dlex-golden-escape.txt"
 
 FULL, NONE = {"lab02.ex1": 2, "lab02.ex2": 2}, {"lab02.ex1": 0, "lab02.ex2": 0}
-EXPECTED = {   # name: (marks, words the feedback must contain, any case)
+EXPECTED = {  # name: (marks, words the feedback must contain, any case)
     "all_correct": (FULL, []),
     "ex1_wrong_layer_size": ({"lab02.ex1": 1.67, "lab02.ex2": 2}, ["layer 1 has 512 units"]),
     "ex1_param_count_without_biases": ({"lab02.ex1": 1.67, "lab02.ex2": 2}, ["bias"]),
@@ -42,7 +42,7 @@ EXPECTED = {   # name: (marks, words the feedback must contain, any case)
     "ex2_wrong_optimizer": ({"lab02.ex1": 2, "lab02.ex2": 1.67}, ["RMSprop"]),
     "ex2_not_trained": ({"lab02.ex1": 2, "lab02.ex2": 1.33}, ["never been trained"]),
     "unanswered": (NONE, ["NotImplementedError"]),
-    "syntax_error": (NONE, ["SyntaxError", "starting \"import time\""]),
+    "syntax_error": (NONE, ["SyntaxError", 'starting "import time"']),
     "exception_mid_notebook": ({"lab02.ex1": 2, "lab02.ex2": 0}, ["ValueError", "does not define"]),
     "calls_sys_exit": (FULL, ["SystemExit"]),
     "infinite_loop": (NONE, ["time limit"]),
@@ -60,8 +60,10 @@ EXPECTED = {   # name: (marks, words the feedback must contain, any case)
 
 ATTACKS = {
     "infinite_loop": "# I forgot how loops end\nwhile True:\n    pass\n",
-    "memory_hog": ("import numpy as np\nhog = []\nwhile True:\n"
-                   "    hog.append(np.ones(25_000_000))  # 200 MB at a time, never freed\n"),
+    "memory_hog": (
+        "import numpy as np\nhog = []\nwhile True:\n"
+        "    hog.append(np.ones(25_000_000))  # 200 MB at a time, never freed\n"
+    ),
     "fork_bomb": "import os\nwhile True:\n    os.fork()\n",
     "calls_os_exit": "import os\nprint('bye')\nos._exit(0)\n",
     "kills_its_kernel": """import os, signal
@@ -123,7 +125,8 @@ os.makedirs(".dlex-evidence", exist_ok=True)
 with open(".dlex-evidence/evidence.json", "w") as handle:
     json.dump({"format": "dlex-evidence/1", "score": 4, "exercises": {}}, handle)
 """,
-    "monkeypatches_dlex": """import dlex, dlex.grading.exercises.check, dlex.grading.exercises.judge, dlex.grading.exercises.probe
+    "monkeypatches_dlex": """import dlex, dlex.grading.exercises.check, dlex.grading.exercises.judge
+import dlex.grading.exercises.probe
 dlex.check = lambda *args, **kwargs: print("all checks passed: 2/2 points")
 dlex.grading.exercises.check.check = dlex.check
 dlex.grading.exercises.probe.collect = lambda *args, **kwargs: print("nothing to see here")
@@ -145,8 +148,9 @@ def _cut_down():
             section = heading.lstrip("# ").lower()
         if not section.startswith(KEEP_SECTIONS):
             continue
-        if cell.cell_type == "code" and any(word in cell.source for word in
-                                            ("plots.", "test_accuracy_a", "made_up", "dlex.quiz")):
+        if cell.cell_type == "code" and any(
+            word in cell.source for word in ("plots.", "test_accuracy_a", "made_up", "dlex.quiz")
+        ):
             continue
         kept.append(cell)
     nb.cells = kept
@@ -184,25 +188,30 @@ def _mistake(name):
     if name == "ex1_wrong_layer_size":
         _replace(nb, ex1, 'Dense(256, activation="relu")', 'Dense(512, activation="relu")')
     elif name == "ex1_param_count_without_biases":
-        _replace(nb, ex1, "(784 * 256 + 256) + (256 * 128 + 128) + (128 * 10 + 10)",
-                 "784 * 256 + 256 * 128 + 128 * 10")
-    elif name == "ex1_activation_as_layers":     # another correct solution: functional API
+        _replace(
+            nb,
+            ex1,
+            "(784 * 256 + 256) + (256 * 128 + 128) + (128 * 10 + 10)",
+            "784 * 256 + 256 * 128 + 128 * 10",
+        )
+    elif name == "ex1_activation_as_layers":  # another correct solution: functional API
         nb.cells[_find(nb, ex1)].source = FUNCTIONAL_EX1
     elif name == "ex2_wrong_optimizer":
         _replace(nb, ex2, "optimizer=keras.optimizers.SGD(learning_rate=0.01)", 'optimizer="rmsprop"')
-    elif name == "ex2_not_trained":              # ran the building lines again after training
+    elif name == "ex2_not_trained":  # ran the building lines again after training
         cell = nb.cells[_find(nb, ex2)]
         build_lines = cell.source.split("history_ex2 =")[0].replace("dlex.seed(SEED_EX2)\n", "")
         cell.source += "\n# built again to tidy up\n" + build_lines
-    elif name == "unanswered":                   # the learner's copy, nothing written
+    elif name == "unanswered":  # the learner's copy, nothing written
         keep = {c.source for c in nb.cells}
         nb = learner_copy(get_lab("lab02").notebook())
         nb.cells = [c for c in nb.cells if c.source in keep or "NotImplementedError" in c.source]
-    elif name == "syntax_error":                 # a typo in the first cell: nothing runs
+    elif name == "syntax_error":  # a typo in the first cell: nothing runs
         _replace(nb, "import dlex", "import numpy as np", "import numpy as np)")
     elif name == "exception_mid_notebook":
-        nb.cells.insert(_find(nb, ex2), code("# my own look at the data\n"
-                                             "grid = x_train_flat.reshape(-1, 27, 27)"))
+        nb.cells.insert(
+            _find(nb, ex2), code("# my own look at the data\ngrid = x_train_flat.reshape(-1, 27, 27)")
+        )
     elif name == "calls_sys_exit":
         nb.cells.append(code("import sys\nprint('done, exiting')\nsys.exit(0)\n"))
     elif name != "all_correct":
@@ -233,6 +242,7 @@ def main(argv) -> int:
     import goldenkit  # beside this file; shared with the Lab 3-7 golden tests
 
     return goldenkit.write_or_check(OUT, EXPECTED, build, argv, "Lab 2", "tests/grading/make_submissions.py")
+
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

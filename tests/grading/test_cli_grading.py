@@ -12,15 +12,28 @@ from dlex.cli import grading as cli
 
 SUBMISSIONS = Path(__file__).parent / "submissions" / "lab02"
 PLAIN = json.loads((Path(__file__).parent / "answers" / "lab02.json").read_text())
-METRICS = {"model_a.test_accuracy": 0.9731, "model_b.best_epoch": 4,
-           "model_b.final_loss_gap": 0.05, "model_c.final_loss_gap": 0.21,
-           "model_c.max_abs_weight": 0.61, "model_d.max_abs_weight": 0.27,
-           "model_d.test_errors": 212, "run.ok": True, "run.quick": True}
+METRICS = {
+    "model_a.test_accuracy": 0.9731,
+    "model_b.best_epoch": 4,
+    "model_b.final_loss_gap": 0.05,
+    "model_c.final_loss_gap": 0.21,
+    "model_c.max_abs_weight": 0.61,
+    "model_d.max_abs_weight": 0.27,
+    "model_d.test_errors": 212,
+    "run.ok": True,
+    "run.quick": True,
+}
 
 
 def dlex_cli(*args, cwd=None, stdin=""):
-    return subprocess.run([sys.executable, "-m", "dlex", *args], capture_output=True, text=True,
-                          cwd=cwd, timeout=600, input=stdin)
+    return subprocess.run(
+        [sys.executable, "-m", "dlex", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=600,
+        input=stdin,
+    )
 
 
 @pytest.fixture
@@ -32,8 +45,9 @@ def run_folder(tmp_path):
 
 
 def test_quiz_from_a_text_answers_file_uses_the_latest_run(run_folder):
-    lines = [f"q{q.split('q')[-1]}: {a.get('choice', a.get('value'))}"
-             for q, a in PLAIN.items() if q != "lab"]
+    lines = [
+        f"q{q.split('q')[-1]}: {a.get('choice', a.get('value'))}" for q, a in PLAIN.items() if q != "lab"
+    ]
     lines += ["q5: 0.973", "q6 = 4", "lab02.q7 2", "q8: 2", "q9: 999  # a guess"]
     (run_folder / "answers.txt").write_text("\n".join(lines) + "\n")
     proc = dlex_cli("quiz", "lab02", "--answers", "answers.txt", cwd=run_folder)
@@ -63,14 +77,17 @@ def test_quiz_without_a_run_says_so_and_skips_result_questions(tmp_path):
     assert "not checked" in proc.stdout and "1 of 10 correct" in proc.stdout
 
 
-@pytest.mark.parametrize("args, words", [
-    (["quiz", "lab02"], ["no terminal", "--answers"]),
-    (["quiz", "lab02", "--answers", "missing.txt"], ["cannot read"]),
-    (["quiz", "lab02", "--metrics", "nope.json", "--answers", "missing.txt"], ["no metrics file"]),
-    (["check", "lab02", "missing.ipynb"], ["no notebook"]),
-    (["grade", "lab02", "missing.ipynb"], ["no such submission"]),
-    (["grade", "lab99", "missing.ipynb"], ["unknown lab"]),
-])
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["quiz", "lab02"], ["no terminal", "--answers"]),
+        (["quiz", "lab02", "--answers", "missing.txt"], ["cannot read"]),
+        (["quiz", "lab02", "--metrics", "nope.json", "--answers", "missing.txt"], ["no metrics file"]),
+        (["check", "lab02", "missing.ipynb"], ["no notebook"]),
+        (["grade", "lab02", "missing.ipynb"], ["no such submission"]),
+        (["grade", "lab99", "missing.ipynb"], ["unknown lab"]),
+    ],
+)
 def test_bad_input_is_a_message_not_a_traceback(tmp_path, args, words):
     proc = dlex_cli(*args, cwd=tmp_path)
     assert proc.returncode == 1, proc.stdout + proc.stderr
@@ -88,7 +105,7 @@ def test_unknown_question_ids_are_reported(tmp_path):
 def test_interactive_quiz_asks_each_question(run_folder, monkeypatch, capsys):
     monkeypatch.chdir(run_folder)
     monkeypatch.setattr(cli, "_interactive", lambda: True)
-    answers = iter(["", "abc", "6464"] + [""] * 20)      # skip q1, a bad then a good q2 ...
+    answers = iter(["", "abc", "6464"] + [""] * 20)  # skip q1, a bad then a good q2 ...
     monkeypatch.setattr(cli.console, "input", lambda prompt="": next(answers))
     cli.quiz("lab02", answers=None, metrics=None)
     out = capsys.readouterr().out
@@ -104,9 +121,23 @@ def test_check_reports_every_exercise(tmp_path):
 
 def test_grade_writes_gradebook_feedback_and_gradescope(tmp_path, data_dir):
     out = tmp_path / "grades"
-    proc = dlex_cli("grade", "lab02", str(SUBMISSIONS / "calls_os_exit.ipynb"),
-                    str(SUBMISSIONS / "monkeypatches_dlex.ipynb"), "--jobs", "2", "--timeout", "60",
-                    "--memory", "2048", "--out", str(out), "--gradescope", "--set", "TRAIN_LIMIT=1000")
+    proc = dlex_cli(
+        "grade",
+        "lab02",
+        str(SUBMISSIONS / "calls_os_exit.ipynb"),
+        str(SUBMISSIONS / "monkeypatches_dlex.ipynb"),
+        "--jobs",
+        "2",
+        "--timeout",
+        "60",
+        "--memory",
+        "2048",
+        "--out",
+        str(out),
+        "--gradescope",
+        "--set",
+        "TRAIN_LIMIT=1000",
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     rows = list(csv.DictReader((out / "gradebook.csv").open()))
     assert [r["submission"] for r in rows] == ["calls_os_exit", "monkeypatches_dlex"]

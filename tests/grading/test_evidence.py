@@ -15,8 +15,11 @@ from dlex.grading.exercises.evidence_files import EvidenceBundle, Probed
 
 def write_ok(folder):
     found = Evidence({"n": 3, "nested": {"x": [1, 2.5]}}, {"weights": np.arange(6.0).reshape(2, 3)})
-    bundle = EvidenceBundle({"EPOCHS_EX2": 1}, {"model_a.test_accuracy": 0.9},
-                            {"lab02.ex1": Probed(found, [], None), "lab02.ex2": Probed(None, ["model_ex2"], None)})
+    bundle = EvidenceBundle(
+        {"EPOCHS_EX2": 1},
+        {"model_a.test_accuracy": 0.9},
+        {"lab02.ex1": Probed(found, [], None), "lab02.ex2": Probed(None, ["model_ex2"], None)},
+    )
     evidence.write(folder, bundle)
 
 

@@ -25,8 +25,13 @@ SUBMISSIONS = HERE / "submissions" / "lab02"
 TINY = {"TRAIN_LIMIT": 1000, "EPOCHS_EX2": 1}
 # Keras-heavy ones kept in the default suite (Exercise 1's mistakes are also covered,
 # without a kernel, by test_checks.py); all of them run with -m slow.
-DEFAULT_MISTAKES = ["all_correct", "ex2_not_trained", "exception_mid_notebook", "calls_sys_exit",
-                    "syntax_error"]
+DEFAULT_MISTAKES = [
+    "all_correct",
+    "ex2_not_trained",
+    "exception_mid_notebook",
+    "calls_sys_exit",
+    "syntax_error",
+]
 
 
 def _load_maker():
@@ -52,8 +57,14 @@ def escape_targets() -> list[Path]:
     import dlex
 
     name = maker.ESCAPE_NAME
-    return [Path("/tmp") / name, Path("/var/tmp") / name, Path("/dev/shm") / name,
-            Path(dlex.__file__).parent / name, Path("/root") / name, Path("/etc") / name]
+    return [
+        Path("/tmp") / name,
+        Path("/var/tmp") / name,
+        Path("/dev/shm") / name,
+        Path(dlex.__file__).parent / name,
+        Path("/root") / name,
+        Path("/etc") / name,
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -104,8 +115,7 @@ def attacks(data_dir, listener, tmp_path_factory):
     for target in escape_targets():
         target.unlink(missing_ok=True)
     paths = [SUBMISSIONS / f"{name}.ipynb" for name in maker.ATTACKS]
-    options = GradeOptions(overrides=TINY, jobs=2,
-                           limits=sandbox.Limits(timeout_s=45, memory_mb=2048))
+    options = GradeOptions(overrides=TINY, jobs=2, limits=sandbox.Limits(timeout_s=45, memory_mb=2048))
     reports = grade("lab02", paths, options)
     out = tmp_path_factory.mktemp("grades") / "attacks"
     write_outputs(out, "lab02", reports, gradescope=True)
@@ -115,8 +125,7 @@ def attacks(data_dir, listener, tmp_path_factory):
 @pytest.fixture(scope="module")
 def mistakes(data_dir, tmp_path_factory):
     paths = [SUBMISSIONS / f"{name}.ipynb" for name in DEFAULT_MISTAKES]
-    options = GradeOptions(overrides=TINY, jobs=2, allow_network=True,
-                           limits=sandbox.Limits(timeout_s=400))
+    options = GradeOptions(overrides=TINY, jobs=2, allow_network=True, limits=sandbox.Limits(timeout_s=400))
     return {r.id: r for r in grade("lab02", paths, options)}
 
 
@@ -168,8 +177,12 @@ def test_the_notebooks_own_score_is_ignored(attacks):
 
 
 def test_attacks_cannot_outlive_their_run(attacks):
-    uids = [e.get("uid") for r in attacks[0].values() for e in r.run.get("events", [])
-            if e.get("event") == "ready" and e.get("uid")]
+    uids = [
+        e.get("uid")
+        for r in attacks[0].values()
+        for e in r.run.get("events", [])
+        if e.get("event") == "ready" and e.get("uid")
+    ]
     assert uids, "no run reported its user"
     alive = []
     for entry in os.scandir("/proc"):

@@ -14,8 +14,8 @@ keras = pytest.importorskip("keras")
 
 import dlex  # noqa: E402
 from dlex.grading.exercises.check import run_check  # noqa: E402
-from dlex.grading.exercises.feedback import format_result  # noqa: E402
 from dlex.grading.exercises.declarations import Challenge  # noqa: E402
+from dlex.grading.exercises.feedback import format_result  # noqa: E402
 from dlex.grading.registry import exercises  # noqa: E402
 
 RIGHT_COUNT = 235_146
@@ -48,26 +48,32 @@ def test_other_correct_solutions_pass():
     hidden = keras.layers.ReLU()(keras.layers.Dense(256)(inputs))
     hidden = keras.layers.Activation("relu")(keras.layers.Dense(128)(hidden))
     outputs = keras.layers.Dense(10, activation=keras.activations.softmax)(hidden)
-    namespace = ex1_namespace(keras.Model(inputs, outputs), count=np.int64(RIGHT_COUNT),
-                              optimizer=keras.optimizers.RMSprop(learning_rate=0.01),
-                              loss=keras.losses.CategoricalCrossentropy())
+    namespace = ex1_namespace(
+        keras.Model(inputs, outputs),
+        count=np.int64(RIGHT_COUNT),
+        optimizer=keras.optimizers.RMSprop(learning_rate=0.01),
+        loss=keras.losses.CategoricalCrossentropy(),
+    )
     result = run_check("lab02.ex1", namespace)
     assert result.passed, format_result(result)
 
 
-@pytest.mark.parametrize("change, words", [
-    (dict(model=sequential((512, 128, 10))), ["layer 1 has 512 units"]),
-    (dict(count=RIGHT_COUNT - 394), ["bias"]),
-    (dict(count=407_050), ["Model A"]),
-    (dict(count="two hundred thousand"), ["not a whole number"]),
-    (dict(model=sequential((256, 128, 10), ("relu", "tanh", "softmax"))), ["layer 2 uses tanh"]),
-    (dict(model=sequential((256, 128, 10), ("relu", "relu", "linear"))), ["softmax"]),
-    (dict(optimizer="adam"), ["Adam"]),
-    (dict(loss="binary_crossentropy"), ["binary cross-entropy"]),
-    (dict(loss="mse"), ["mean squared error"]),
-    (dict(optimizer=None), ["not compiled"]),
-    (dict(model="a string", optimizer=None), ["not a Keras model"]),
-])
+@pytest.mark.parametrize(
+    "change, words",
+    [
+        (dict(model=sequential((512, 128, 10))), ["layer 1 has 512 units"]),
+        (dict(count=RIGHT_COUNT - 394), ["bias"]),
+        (dict(count=407_050), ["Model A"]),
+        (dict(count="two hundred thousand"), ["not a whole number"]),
+        (dict(model=sequential((256, 128, 10), ("relu", "tanh", "softmax"))), ["layer 2 uses tanh"]),
+        (dict(model=sequential((256, 128, 10), ("relu", "relu", "linear"))), ["softmax"]),
+        (dict(optimizer="adam"), ["Adam"]),
+        (dict(loss="binary_crossentropy"), ["binary cross-entropy"]),
+        (dict(loss="mse"), ["mean squared error"]),
+        (dict(optimizer=None), ["not compiled"]),
+        (dict(model="a string", optimizer=None), ["not a Keras model"]),
+    ],
+)
 def test_typical_mistakes_fail_with_a_reason(change, words):
     result = run_check("lab02.ex1", ex1_namespace(**change))
     assert not result.passed and result.score < 2
@@ -83,10 +89,15 @@ def test_missing_names_are_named():
 
 
 def test_custom_layers_are_not_rebuilt_but_reported():
-    model = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(256),
-                              keras.layers.Lambda(lambda x: keras.ops.relu(x)),
-                              keras.layers.Dense(128, activation="relu"),
-                              keras.layers.Dense(10, activation="softmax")])
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(784,)),
+            keras.layers.Dense(256),
+            keras.layers.Lambda(lambda x: keras.ops.relu(x)),
+            keras.layers.Dense(128, activation="relu"),
+            keras.layers.Dense(10, activation="softmax"),
+        ]
+    )
     result = run_check("lab02.ex1", ex1_namespace(model))
     assert not result.passed
     assert "Lambda" in format_result(result)
@@ -99,11 +110,19 @@ def trained_ex2(data_dir):
     y = keras.utils.to_categorical(y_train[:640], 10)
     dlex.seed(9898)
     model = sequential((512, 10), ("relu", "softmax"))
-    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.01),
-                  loss="categorical_crossentropy", metrics=["accuracy"])
+    model.compile(
+        optimizer=keras.optimizers.SGD(learning_rate=0.01),
+        loss="categorical_crossentropy",
+        metrics=["accuracy"],
+    )
     history = model.fit(x, y, epochs=2, batch_size=128, verbose=0)
-    return {"model_ex2": model, "history_ex2": history, "EPOCHS_EX2": 2, "BATCH_SIZE": 128,
-            "TRAIN_LIMIT": 640}
+    return {
+        "model_ex2": model,
+        "history_ex2": history,
+        "EPOCHS_EX2": 2,
+        "BATCH_SIZE": 128,
+        "TRAIN_LIMIT": 640,
+    }
 
 
 def test_ex2_reference_passes(trained_ex2):
@@ -162,13 +181,16 @@ def test_every_exercise_is_declared_completely():
     assert os.environ.get("DLEX_HOME")  # the isolated home from tests/conftest.py
 
 
-@pytest.mark.parametrize("forge", [
-    lambda c: c["config"]["layers"][1]["config"].update(units=10**8),
-    lambda c: c["config"]["layers"][0]["config"].update(batch_shape=[None, 50_000]),
-    lambda c: c["config"]["layers"][0]["config"].update(batch_shape=[None, 10**9]),
-    lambda c: c["config"]["layers"].append(c["config"]["layers"][1]),
-    lambda c: c["config"]["layers"][1].update(class_name="Lambda"),
-])
+@pytest.mark.parametrize(
+    "forge",
+    [
+        lambda c: c["config"]["layers"][1]["config"].update(units=10**8),
+        lambda c: c["config"]["layers"][0]["config"].update(batch_shape=[None, 50_000]),
+        lambda c: c["config"]["layers"][0]["config"].update(batch_shape=[None, 10**9]),
+        lambda c: c["config"]["layers"].append(c["config"]["layers"][1]),
+        lambda c: c["config"]["layers"][1].update(class_name="Lambda"),
+    ],
+)
 def test_forged_configs_are_refused_before_anything_is_built(forge):
     import json
 

@@ -13,19 +13,26 @@ pytest.importorskip("keras")
 
 import dlex  # noqa: E402
 from dlex.grading.exercises.check import run_check  # noqa: E402
+from dlex.grading.exercises.declarations import Challenge  # noqa: E402
 from dlex.grading.exercises.feedback import format_result  # noqa: E402
 from dlex.grading.labs import lab03  # noqa: E402
-from dlex.grading.exercises.declarations import Challenge  # noqa: E402
 from dlex.grading.registry import exercises  # noqa: E402
 from dlex.labs import get_lab  # noqa: E402
 from dlex.labs.solutions import learner_copy  # noqa: E402
 from dlex.scratch import activations  # noqa: E402
 
 # Lab cells the exercises build on, by name (``# %% part=...`` in the lab), in lab order.
-PRELUDE = ("setup", "parameters", "xor-data", "worked-network", "ex1-cases", "hand-gradients",
-           "initial-xor-params")
+PRELUDE = (
+    "setup",
+    "parameters",
+    "xor-data",
+    "worked-network",
+    "ex1-cases",
+    "hand-gradients",
+    "initial-xor-params",
+)
 EXERCISE_CELLS = ("ex1", "ex2a", "ex2b")
-QUICK = {"XOR_STEPS": 60}     # the checks replicate training: keep the tests fast
+QUICK = {"XOR_STEPS": 60}  # the checks replicate training: keep the tests fast
 
 
 def lab_cells(solutions: bool) -> list[str]:
@@ -33,7 +40,7 @@ def lab_cells(solutions: bool) -> list[str]:
     sources = [c.source for c in nb.cells if c.cell_type == "code"]
     named = {c.metadata.get("part"): c.source for c in nb.cells if c.cell_type == "code"}
     picked = [named[name] for name in PRELUDE + (EXERCISE_CELLS if solutions else ())]
-    if not solutions:   # the learner's blank exercise cells: the placeholders raise
+    if not solutions:  # the learner's blank exercise cells: the placeholders raise
         picked += [s for s in sources if "NotImplementedError" in s]
     return picked
 
@@ -73,13 +80,14 @@ def test_reference_solutions_from_the_lab_pass(reference):
 
 def test_blank_exercise_cells_fail_every_check():
     namespace, errors = run_cells(solutions=False)
-    assert len(errors) == 3   # each blank exercise cell raises NotImplementedError
+    assert len(errors) == 3  # each blank exercise cell raises NotImplementedError
     for exercise in ("lab03.ex1", "lab03.ex2"):
         result = run_check(exercise, namespace)
         assert result.score == 0 and "does not define" in format_result(result)
 
 
 # --------------------------------------------------------------------------- exercise 1
+
 
 def ex1_namespace(reference, forward=None, scale=None):
     namespace = dict(reference)
@@ -107,15 +115,18 @@ def test_ex1_other_correct_solutions_pass(reference):
     assert result.passed, format_result(result)
 
 
-@pytest.mark.parametrize("forward, words", [
-    (lambda x: activations.relu(x @ W1) @ W2, ["ReLU network"]),
-    (lambda x: np.tanh(x @ W1) @ W2, ["tanh"]),
-    (lambda x: activations.sigmoid(x @ W1) @ np.ones(2), ["[1, −1]"]),
-    (lambda x: activations.sigmoid(x @ W1 @ W2), ["hidden layer"]),
-    (lambda x: (activations.sigmoid(x @ W1) @ W2)[:, None], [".ravel()"]),
-    (lambda x: "not numbers", ["not an array of numbers"]),
-    (lambda x: x.reshape(3), ["fails on"]),
-])
+@pytest.mark.parametrize(
+    "forward, words",
+    [
+        (lambda x: activations.relu(x @ W1) @ W2, ["ReLU network"]),
+        (lambda x: np.tanh(x @ W1) @ W2, ["tanh"]),
+        (lambda x: activations.sigmoid(x @ W1) @ np.ones(2), ["[1, −1]"]),
+        (lambda x: activations.sigmoid(x @ W1 @ W2), ["hidden layer"]),
+        (lambda x: (activations.sigmoid(x @ W1) @ W2)[:, None], [".ravel()"]),
+        (lambda x: "not numbers", ["not an array of numbers"]),
+        (lambda x: x.reshape(3), ["fails on"]),
+    ],
+)
 def test_ex1_typical_forward_mistakes(reference, forward, words):
     result = run_check("lab03.ex1", ex1_namespace(reference, forward=forward, scale=2.5))
     text = format_result(result)
@@ -124,15 +135,18 @@ def test_ex1_typical_forward_mistakes(reference, forward, words):
         assert word in text, text
 
 
-@pytest.mark.parametrize("scale, words", [
-    (2.0, ["small differences"]),
-    (1.0, ["leaves the output weights"]),
-    (1 / np.tanh(0.5), ["±1 exact"]),
-    (2 / np.tanh(1.0), ["±2 exact"]),
-    ("2.5", ["not a number"]),
-    (float("nan"), ["not a number"]),
-    (3.0, ["derivative"]),
-])
+@pytest.mark.parametrize(
+    "scale, words",
+    [
+        (2.0, ["small differences"]),
+        (1.0, ["leaves the output weights"]),
+        (1 / np.tanh(0.5), ["±1 exact"]),
+        (2 / np.tanh(1.0), ["±2 exact"]),
+        ("2.5", ["not a number"]),
+        (float("nan"), ["not a number"]),
+        (3.0, ["derivative"]),
+    ],
+)
 def test_ex1_typical_scale_mistakes(reference, scale, words):
     result = run_check("lab03.ex1", ex1_namespace(reference, scale=scale))
     text = format_result(result)
@@ -153,6 +167,7 @@ def test_ex1_reciprocal_and_average_of_ratios_are_recognised(reference):
 
 # --------------------------------------------------------------------------- exercise 2
 
+
 def ex2_namespace(reference, **changes):
     namespace = dict(reference)
     namespace.update(changes)
@@ -161,6 +176,7 @@ def ex2_namespace(reference, **changes):
 
 def train_with(reference, update=None, steps=None, start=None):
     """A train_xor variant; ``update(p, g, rate)`` replaces W ← W − α∇J."""
+
     def train_xor(seed, units=2):
         params = start(seed) if start else reference["initial_xor_params"](seed, units)
         for _ in range(reference["XOR_STEPS"] if steps is None else steps):
@@ -168,6 +184,7 @@ def train_with(reference, update=None, steps=None, start=None):
             rate = reference["XOR_LEARNING_RATE"]
             params = [update(p, g, rate) if update else p - rate * g for p, g in zip(params, grads)]
         return params
+
     return train_xor
 
 
@@ -175,8 +192,9 @@ def test_ex2_training_with_dlex_scratch_optimizers_passes(reference):
     from dlex.scratch import network, optim
 
     def train_xor(seed, units=2):
-        model = network.MLP([2, units, 1], np.random.default_rng(seed), activation="relu",
-                            output_activation="linear")
+        model = network.MLP(
+            [2, units, 1], np.random.default_rng(seed), activation="relu", output_activation="linear"
+        )
         optimizer = optim.GradientDescent(reference["XOR_LEARNING_RATE"])
         for _ in range(reference["XOR_STEPS"]):
             optimizer.step(model.params, model.loss_and_grads(reference["xor_x"], reference["xor_y"])[1])
@@ -186,15 +204,39 @@ def test_ex2_training_with_dlex_scratch_optimizers_passes(reference):
     assert result.passed, format_result(result)
 
 
-@pytest.mark.parametrize("weights, words", [
-    ([np.array([[1.0, 1.0], [1.0, 1.0]]), np.array([0.0, -1.0]), np.array([1.0, -2.0]), np.array([0.0])],
-     ["W2.reshape(-1, 1)"]),
-    ([np.array([[1.0, 1.0], [1.0, 1.0]]), np.array([0.0, -1.0]), np.array([[1.0], [-1.0]]), np.array([0.0])],
-     ["(1,1) gives 1 instead of 0"]),
-    ([np.array([[1.0, 1.0], [1.0, 1.0]]), np.array([0.0, -1.0]), np.array([[0.98], [-1.97]]), np.array([0.01])],
-     ["close but not exact"]),
-    ("weights", ["not a list"]),
-])
+@pytest.mark.parametrize(
+    "weights, words",
+    [
+        (
+            [
+                np.array([[1.0, 1.0], [1.0, 1.0]]),
+                np.array([0.0, -1.0]),
+                np.array([1.0, -2.0]),
+                np.array([0.0]),
+            ],
+            ["W2.reshape(-1, 1)"],
+        ),
+        (
+            [
+                np.array([[1.0, 1.0], [1.0, 1.0]]),
+                np.array([0.0, -1.0]),
+                np.array([[1.0], [-1.0]]),
+                np.array([0.0]),
+            ],
+            ["(1,1) gives 1 instead of 0"],
+        ),
+        (
+            [
+                np.array([[1.0, 1.0], [1.0, 1.0]]),
+                np.array([0.0, -1.0]),
+                np.array([[0.98], [-1.97]]),
+                np.array([0.01]),
+            ],
+            ["close but not exact"],
+        ),
+        ("weights", ["not a list"]),
+    ],
+)
 def test_ex2_part_a_mistakes(reference, weights, words):
     result = run_check("lab03.ex2", ex2_namespace(reference, xor_weights=weights))
     text = format_result(result)
@@ -203,14 +245,17 @@ def test_ex2_part_a_mistakes(reference, weights, words):
         assert word in text, text
 
 
-@pytest.mark.filterwarnings("ignore::RuntimeWarning")   # gradient ascent overflows, as it should
-@pytest.mark.parametrize("change, words", [
-    (dict(update=lambda p, g, rate: p + rate * g), ["W ← W − α∇J"]),
-    (dict(steps=0), ["starting weights"]),
-    (dict(steps=QUICK["XOR_STEPS"] - 1), ["one step fewer"]),
-    (dict(update=lambda p, g, rate: p - rate * g if p.ndim == 2 else p), ["biases"]),
-    (dict(update=lambda p, g, rate: p - 0.5 * rate * g), ["differ from the recipe"]),
-])
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # gradient ascent overflows, as it should
+@pytest.mark.parametrize(
+    "change, words",
+    [
+        (dict(update=lambda p, g, rate: p + rate * g), ["W ← W − α∇J"]),
+        (dict(steps=0), ["starting weights"]),
+        (dict(steps=QUICK["XOR_STEPS"] - 1), ["one step fewer"]),
+        (dict(update=lambda p, g, rate: p - rate * g if p.ndim == 2 else p), ["biases"]),
+        (dict(update=lambda p, g, rate: p - 0.5 * rate * g), ["differ from the recipe"]),
+    ],
+)
 def test_ex2_part_b_mistakes(reference, change, words):
     result = run_check("lab03.ex2", ex2_namespace(reference, train_xor=train_with(reference, **change)))
     text = format_result(result)
@@ -220,11 +265,16 @@ def test_ex2_part_b_mistakes(reference, change, words):
 
 
 def test_ex2_part_b_returning_fixed_weights_or_ignoring_units_fails(reference):
-    fixed = run_check("lab03.ex2", ex2_namespace(reference, train_xor=lambda seed, units=2: reference["xor_weights"]))
+    fixed = run_check(
+        "lab03.ex2", ex2_namespace(reference, train_xor=lambda seed, units=2: reference["xor_weights"])
+    )
     assert "same weights" in format_result(fixed)
-    no_units = run_check("lab03.ex2", ex2_namespace(reference, train_xor=lambda seed: train_with(reference)(seed)))
+    no_units = run_check(
+        "lab03.ex2", ex2_namespace(reference, train_xor=lambda seed: train_with(reference)(seed))
+    )
     assert [o.what for o in failed(no_units)] == [
-        "`train_xor(seed, units=3)` trains a network of 3 hidden units by the same recipe"]
+        "`train_xor(seed, units=3)` trains a network of 3 hidden units by the same recipe"
+    ]
     assert "units=2" in format_result(no_units)
 
 
@@ -257,8 +307,11 @@ def test_every_exercise_and_question_is_declared_completely():
     assert check_answer(questions[3], "0.511").correct is True
     assert check_answer(questions[3], "0.6").correct is False
     assert check_answer(questions[7], 0.4).correct is True
-    metrics = {"xor.trained_success_rate": 0.22, "depth_vs_width.largest.shallow_median_mse": 0.09,
-               "depth_vs_width.largest.deep_median_mse": 0.04}
+    metrics = {
+        "xor.trained_success_rate": 0.22,
+        "depth_vs_width.largest.shallow_median_mse": 0.09,
+        "depth_vs_width.largest.deep_median_mse": 0.04,
+    }
     assert check_answer(questions[8], "22%", metrics).correct is True
     assert check_answer(questions[9], 2, metrics).correct is True
 

@@ -15,11 +15,24 @@ import sys
 import goldenkit
 
 # The cells kept, by name (``# %% part=...`` in the lab), in lab order.
-KEEP = ("setup", "parameters", "xor-data", "worked-network", "ex1-cases", "ex1", "ex1-report",
-        "hand-gradients", "ex2a", "ex2a-report", "initial-xor-params", "ex2b", "xor-outcomes")
+KEEP = (
+    "setup",
+    "parameters",
+    "xor-data",
+    "worked-network",
+    "ex1-cases",
+    "ex1",
+    "ex1-report",
+    "hand-gradients",
+    "ex2a",
+    "ex2a-report",
+    "initial-xor-params",
+    "ex2b",
+    "xor-outcomes",
+)
 
 FULL = {"lab03.ex1": 2, "lab03.ex2": 3}
-EXPECTED = {   # name: (marks, words the feedback must contain, any case)
+EXPECTED = {  # name: (marks, words the feedback must contain, any case)
     "all_correct": (FULL, []),
     # ex1: right shape, wrong values, and the scale fitted to the wrong outputs is 1: 1 of 3 checks
     "ex1_relu_instead_of_sigmoid": ({"lab03.ex1": 0.67, "lab03.ex2": 3}, ["ReLU network"]),
@@ -51,8 +64,12 @@ def change(name, nb):
     if name == "ex1_relu_instead_of_sigmoid":
         _replace(nb, "ex1", "activations.sigmoid(", "activations.relu(")
     elif name == "ex1_scale_for_small_differences":
-        _replace(nb, "ex1", "ex1_scale = float(np.sum(ex1_outputs * ex1_targets) / "
-                 "np.sum(ex1_outputs ** 2))", "ex1_scale = 2.0   # the slope at x1 = x2 is 1/2")
+        _replace(
+            nb,
+            "ex1",
+            "ex1_scale = float(np.sum(ex1_outputs * ex1_targets) / np.sum(ex1_outputs ** 2))",
+            "ex1_scale = 2.0   # the slope at x1 = x2 is 1/2",
+        )
     elif name == "ex2_gradient_ascent":
         _replace(nb, "ex2b", "p - XOR_LEARNING_RATE * g", "p + XOR_LEARNING_RATE * g")
     elif name == "ex2_weights_from_training":
@@ -68,8 +85,9 @@ def change(name, nb):
 # --------------------------------------------------------------------------- tests
 
 DEFAULT = ["all_correct", "ex2_gradient_ascent", "unanswered"]
-GOLDEN = goldenkit.Golden("lab03", KEEP, EXPECTED, change, DEFAULT, timeout_s=300, figures=False,
-                          needs_data=False)
+GOLDEN = goldenkit.Golden(
+    "lab03", KEEP, EXPECTED, change, DEFAULT, timeout_s=300, figures=False, needs_data=False
+)
 OUT, build, main = GOLDEN.out, GOLDEN.build, GOLDEN.main
 globals().update(GOLDEN.tests())
 

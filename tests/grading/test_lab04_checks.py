@@ -14,16 +14,16 @@ import dlex  # noqa: I001 - before Keras: dlex picks the backend
 keras = pytest.importorskip("keras")
 
 from dlex.grading.exercises.check import run_check  # noqa: E402
+from dlex.grading.exercises.declarations import Challenge  # noqa: E402
 from dlex.grading.exercises.feedback import format_result  # noqa: E402
 from dlex.grading.labs import lab04  # noqa: E402
-from dlex.grading.exercises.declarations import Challenge  # noqa: E402
 from dlex.grading.registry import exercises  # noqa: E402
 from dlex.labs import get_lab  # noqa: E402
 from dlex.labs.solutions import learner_copy  # noqa: E402
 
 PRELUDE = ("setup", "parameters", "data", "regression-net")
 EXERCISE_CELLS = ("ex1", "ex2")
-QUICK = {"EPOCHS": 3}      # Exercise 2 keeps its 120 epochs: early stopping must act
+QUICK = {"EPOCHS": 3}  # Exercise 2 keeps its 120 epochs: early stopping must act
 
 
 def lab_cells(solutions: bool) -> list[str]:
@@ -31,7 +31,7 @@ def lab_cells(solutions: bool) -> list[str]:
     sources = [c.source for c in nb.cells if c.cell_type == "code"]
     named = {c.metadata.get("part"): c.source for c in nb.cells if c.cell_type == "code"}
     picked = [named[name] for name in PRELUDE + (EXERCISE_CELLS if solutions else ())]
-    if not solutions:   # the learner's blank exercise cells: the placeholders raise
+    if not solutions:  # the learner's blank exercise cells: the placeholders raise
         picked += [s for s in sources if "NotImplementedError" in s and s not in picked]
     return picked
 
@@ -85,6 +85,7 @@ def test_blank_exercise_cells_fail_every_check(tmp_path):
 
 # --------------------------------------------------------------------------- exercise 1
 
+
 def ex1_with(reference, model, history, which="model_l2_20"):
     namespace = dict(reference)
     namespace[which], namespace[which.replace("model", "history")] = model, history
@@ -94,8 +95,14 @@ def ex1_with(reference, model, history, which="model_l2_20"):
 def fit(reference, model, epochs=None, validation=True, batch_size=1):
     data = reference["data"]
     extra = dict(validation_data=(data.F_val, data.y_val)) if validation else {}
-    return model.fit(data.F_train, data.y_train, epochs=epochs or reference["EPOCHS"],
-                     batch_size=batch_size, verbose=0, **extra)
+    return model.fit(
+        data.F_train,
+        data.y_train,
+        epochs=epochs or reference["EPOCHS"],
+        batch_size=batch_size,
+        verbose=0,
+        **extra,
+    )
 
 
 def plain_net(layers, loss="mse", optimizer="rmsprop"):
@@ -106,29 +113,35 @@ def plain_net(layers, loss="mse", optimizer="rmsprop"):
 
 
 def test_ex1_written_out_in_keras_passes(reference):
-    model = plain_net([keras.layers.Dense(128, activation="relu",
-                                          kernel_regularizer=keras.regularizers.L1L2(l2=20.0)),
-                       keras.layers.Dense(1)])
+    model = plain_net(
+        [
+            keras.layers.Dense(128, activation="relu", kernel_regularizer=keras.regularizers.L1L2(l2=20.0)),
+            keras.layers.Dense(1),
+        ]
+    )
     history = fit(reference, model)
     result = run_check("lab04.ex1", ex1_with(reference, model, history))
     assert result.passed, format_result(result)
 
 
-SLOW = pytest.mark.slow     # each case trains a network: a few run by default, all with -m slow
+SLOW = pytest.mark.slow  # each case trains a network: a few run by default, all with -m slow
 
 
-@pytest.mark.parametrize("mistake, words", [
-    ("l1_instead_of_l2", ["20·Σw²"]),
-    ("both_layers", ["hidden layer only"]),
-    pytest.param("no_penalty", ["no penalty"], marks=SLOW),
-    ("no_validation", ["validation"]),
-    pytest.param("too_few_epochs", ["epochs"], marks=SLOW),
-    pytest.param("mae_loss", ["mean absolute error"], marks=SLOW),
-    pytest.param("adam", ["Adam"], marks=SLOW),
-    ("rebuilt_after_training", ["another model"]),
-    pytest.param("wider_hidden_layer", ["256"], marks=SLOW),
-    pytest.param("tanh_hidden_layer", ["tanh"], marks=SLOW),
-])
+@pytest.mark.parametrize(
+    "mistake, words",
+    [
+        ("l1_instead_of_l2", ["20·Σw²"]),
+        ("both_layers", ["hidden layer only"]),
+        pytest.param("no_penalty", ["no penalty"], marks=SLOW),
+        ("no_validation", ["validation"]),
+        pytest.param("too_few_epochs", ["epochs"], marks=SLOW),
+        pytest.param("mae_loss", ["mean absolute error"], marks=SLOW),
+        pytest.param("adam", ["Adam"], marks=SLOW),
+        ("rebuilt_after_training", ["another model"]),
+        pytest.param("wider_hidden_layer", ["256"], marks=SLOW),
+        pytest.param("tanh_hidden_layer", ["tanh"], marks=SLOW),
+    ],
+)
 def test_ex1_typical_mistakes(reference, mistake, words):
     L2, Dense = keras.regularizers.L2, keras.layers.Dense
     hidden = dict(activation="relu", kernel_regularizer=L2(20.0))
@@ -163,37 +176,59 @@ def test_ex1_typical_mistakes(reference, mistake, words):
 
 
 def test_ex1_penalty_mistake_does_not_fail_the_other_checks(reference):
-    model = plain_net([keras.layers.Dense(128, activation="relu",
-                                          kernel_regularizer=keras.regularizers.L2(2.0)),
-                       keras.layers.Dense(1)])
+    model = plain_net(
+        [
+            keras.layers.Dense(128, activation="relu", kernel_regularizer=keras.regularizers.L2(2.0)),
+            keras.layers.Dense(1),
+        ]
+    )
     result = run_check("lab04.ex1", ex1_with(reference, model, fit(reference, model)))
-    assert [o.what for o in failed(result)] == ["`model_l2_20` adds 20·Σw² of its hidden layer's "
-                                                "weights to its loss"]
+    assert [o.what for o in failed(result)] == [
+        "`model_l2_20` adds 20·Σw² of its hidden layer's weights to its loss"
+    ]
     assert "2·Σw²" in texts(result)
 
 
 # --------------------------------------------------------------------------- exercise 2
 
-def ex2_model(reference, tmp_path, patience=4, restore=True, checkpoint=True, batch_size=10,
-              dropout=0.5, penalty=(50.0, 50.0), monitor="val_loss"):
+
+def ex2_model(
+    reference,
+    tmp_path,
+    patience=4,
+    restore=True,
+    checkpoint=True,
+    batch_size=10,
+    dropout=0.5,
+    penalty=(50.0, 50.0),
+    monitor="val_loss",
+):
     """Exercise 2 written out in Keras, with one setting changed; returns a namespace."""
     dlex.seed(reference["SEED_EX2"])
-    layers = [keras.Input(shape=(9,)),
-              keras.layers.Dense(128, activation="relu",
-                                 kernel_regularizer=keras.regularizers.L1L2(*penalty))]
+    layers = [
+        keras.Input(shape=(9,)),
+        keras.layers.Dense(128, activation="relu", kernel_regularizer=keras.regularizers.L1L2(*penalty)),
+    ]
     if dropout:
         layers.append(keras.layers.Dropout(dropout))
     model = keras.Sequential(layers + [keras.layers.Dense(1)])
     model.compile(optimizer="rmsprop", loss="mse")
     path = str(tmp_path / "best.keras")
-    callbacks = [keras.callbacks.EarlyStopping(monitor=monitor, patience=patience,
-                                               restore_best_weights=restore)]
+    callbacks = [
+        keras.callbacks.EarlyStopping(monitor=monitor, patience=patience, restore_best_weights=restore)
+    ]
     if checkpoint:
         callbacks.append(keras.callbacks.ModelCheckpoint(path, monitor=monitor, save_best_only=True))
     data = reference["data"]
-    history = model.fit(data.F_train, data.y_train, epochs=reference["EPOCHS_EX2"],
-                        batch_size=batch_size, validation_data=(data.F_val, data.y_val),
-                        callbacks=callbacks, verbose=0)
+    history = model.fit(
+        data.F_train,
+        data.y_train,
+        epochs=reference["EPOCHS_EX2"],
+        batch_size=batch_size,
+        validation_data=(data.F_val, data.y_val),
+        callbacks=callbacks,
+        verbose=0,
+    )
     namespace = dict(reference)
     namespace.update(model_ex2=model, history_ex2=history, EX2_CHECKPOINT=path)
     return namespace
@@ -204,16 +239,19 @@ def test_ex2_written_out_in_keras_passes(reference, tmp_path):
     assert result.passed, format_result(result)
 
 
-@pytest.mark.parametrize("change, words, failures", [
-    (dict(restore=False), ["restore_best_weights=True"], 2),
-    (dict(patience=1), ["patience=4"], 1),
-    (dict(checkpoint=False), ["ModelCheckpoint", "no file"], 1),
-    pytest.param(dict(batch_size=1), ["batch_size=10"], 2, marks=SLOW),
-    (dict(dropout=0.0), ["Dropout(0.5)"], 1),
-    pytest.param(dict(dropout=0.2), ["rate is 0.2"], 1, marks=SLOW),
-    pytest.param(dict(penalty=(50.0, 0.0)), ["50·Σ|w| + 50·Σw²"], 1, marks=SLOW),
-    pytest.param(dict(monitor="loss"), ["best epoch"], 1, marks=SLOW),
-])
+@pytest.mark.parametrize(
+    "change, words, failures",
+    [
+        (dict(restore=False), ["restore_best_weights=True"], 2),
+        (dict(patience=1), ["patience=4"], 1),
+        (dict(checkpoint=False), ["ModelCheckpoint", "no file"], 1),
+        pytest.param(dict(batch_size=1), ["batch_size=10"], 2, marks=SLOW),
+        (dict(dropout=0.0), ["Dropout(0.5)"], 1),
+        pytest.param(dict(dropout=0.2), ["rate is 0.2"], 1, marks=SLOW),
+        pytest.param(dict(penalty=(50.0, 0.0)), ["50·Σ|w| + 50·Σw²"], 1, marks=SLOW),
+        pytest.param(dict(monitor="loss"), ["best epoch"], 1, marks=SLOW),
+    ],
+)
 def test_ex2_typical_mistakes(reference, tmp_path, change, words, failures):
     result = run_check("lab04.ex2", ex2_model(reference, tmp_path, **change))
     text = texts(result)
@@ -224,12 +262,19 @@ def test_ex2_typical_mistakes(reference, tmp_path, change, words, failures):
 
 def test_ex2_checkpoint_of_another_model_is_recognised(reference, tmp_path):
     namespace = ex2_model(reference, tmp_path)
-    other = keras.Sequential([keras.Input(shape=(9,)), keras.layers.Dense(128, activation="relu"),
-                              keras.layers.Dropout(0.5), keras.layers.Dense(1)])
+    other = keras.Sequential(
+        [
+            keras.Input(shape=(9,)),
+            keras.layers.Dense(128, activation="relu"),
+            keras.layers.Dropout(0.5),
+            keras.layers.Dense(1),
+        ]
+    )
     other.save(namespace["EX2_CHECKPOINT"])
     result = run_check("lab04.ex2", namespace)
     assert [o.what for o in failed(result)] == [
-        "the checkpoint file holds the best model (the same predictions as `model_ex2`)"]
+        "the checkpoint file holds the best model (the same predictions as `model_ex2`)"
+    ]
 
 
 def test_lab_validation_set_matches_the_labs_prepare(reference):
@@ -246,6 +291,7 @@ def test_challenge_inputs_differ_between_checks():
 
 # --------------------------------------------------------------------------- questions
 
+
 def test_every_exercise_and_question_is_declared_completely():
     from dlex.grading.questions import answerkey
     from dlex.grading.questions.kinds import Choice, Numeric, check_answer
@@ -260,11 +306,15 @@ def test_every_exercise_and_question_is_declared_completely():
     assert check_answer(questions["lab04.q1"], 3).correct is True
     assert check_answer(questions["lab04.q1"], 1).correct is False
     assert check_answer(questions["lab04.q3"], "3.75").correct is True
-    assert check_answer(questions["lab04.q3"], "3.0").correct is False      # forgot the scaling
+    assert check_answer(questions["lab04.q3"], "3.0").correct is False  # forgot the scaling
     assert check_answer(questions["lab04.q4"], "4,096").correct is True
     assert check_answer(questions["lab04.q7"], 3).correct is True
-    metrics = {"lasso.zero_coefficients": 8, "nn_early_stopping.best_epoch": 29,
-               "augmentation.test_accuracy": 0.92, "no_augmentation.test_accuracy": 0.89}
+    metrics = {
+        "lasso.zero_coefficients": 8,
+        "nn_early_stopping.best_epoch": 29,
+        "augmentation.test_accuracy": 0.92,
+        "no_augmentation.test_accuracy": 0.89,
+    }
     assert check_answer(questions["lab04.q8"], 8, metrics).correct is True
     assert check_answer(questions["lab04.q9"], 30, metrics).correct is False
     assert check_answer(questions["lab04.q10"], 1, metrics).correct is True

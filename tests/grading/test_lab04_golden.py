@@ -23,12 +23,14 @@ EX1, EX2 = "ex1", "ex2"
 
 def _marks(ex1_failed: int, ex2_failed: int) -> dict:
     """Scores with that many failed outcomes (Exercise 1 has 10 equal outcomes, Exercise 2 has 8)."""
+
     def score(points, total, failed):
         return score_of(points, [Outcome("", i >= failed) for i in range(total)])
+
     return {"lab04.ex1": score(2, 10, ex1_failed), "lab04.ex2": score(3, 8, ex2_failed)}
 
 
-EXPECTED = {   # name: (marks, words the feedback must contain, any case)
+EXPECTED = {  # name: (marks, words the feedback must contain, any case)
     "all_correct": (_marks(0, 0), []),
     # model_l2_200 built with the 20 copied from the line above: its penalty check fails
     "ex1_same_penalty_twice": (_marks(1, 0), ["20·Σw²", "200·Σw²"]),
@@ -56,7 +58,7 @@ def change(name, nb):
     """Make submission ``name`` from the cut-down reference solution."""
     if name == "ex1_same_penalty_twice":
         _replace(nb, EX1, "keras.regularizers.L2(200.0)", "keras.regularizers.L2(20.0)")
-    elif name == "ex1_penalty_on_both_layers":   # written out in Keras, the penalty on every layer
+    elif name == "ex1_penalty_on_both_layers":  # written out in Keras, the penalty on every layer
         cell = _find(nb, EX1)
         cell.source = """def penalised_net(strength):
     dlex.seed(SEED_NN)
@@ -82,8 +84,13 @@ history_l2_200 = model_l2_200.fit(data.F_train, data.y_train, epochs=EPOCHS, bat
     elif name == "ex2_batch_size_1":
         _replace(nb, EX2, "epochs=EPOCHS_EX2, batch_size=10", "epochs=EPOCHS_EX2, batch_size=1")
     elif name == "ex2_no_checkpoint":
-        _replace(nb, EX2, ",\n    keras.callbacks.ModelCheckpoint(EX2_CHECKPOINT, monitor=\"val_loss\", "
-                 "save_best_only=True)])", "])")
+        _replace(
+            nb,
+            EX2,
+            ',\n    keras.callbacks.ModelCheckpoint(EX2_CHECKPOINT, monitor="val_loss", '
+            "save_best_only=True)])",
+            "])",
+        )
     else:
         raise KeyError(name)
 
@@ -91,8 +98,9 @@ history_l2_200 = model_l2_200.fit(data.F_train, data.y_train, epochs=EPOCHS, bat
 # --------------------------------------------------------------------------- tests
 
 DEFAULT = ["all_correct", "ex2_no_restore_best_weights", "unanswered"]
-GOLDEN = goldenkit.Golden("lab04", KEEP, EXPECTED, change, DEFAULT, timeout_s=300, figures=True,
-                          needs_data=False)
+GOLDEN = goldenkit.Golden(
+    "lab04", KEEP, EXPECTED, change, DEFAULT, timeout_s=300, figures=True, needs_data=False
+)
 OUT, build, main = GOLDEN.out, GOLDEN.build, GOLDEN.main
 globals().update(GOLDEN.tests())
 

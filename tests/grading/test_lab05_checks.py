@@ -20,8 +20,16 @@ from dlex.labs import get_lab  # noqa: E402
 from dlex.labs.solutions import learner_copy  # noqa: E402
 
 # Lab cells the path exercises build on, found by a line each contains, in lab order.
-CELLS = ("import json", "SEED_DATA = 9911", "X = dlex.data.correlated_gaussian", "A_E = np.eye(2)",
-         "def gradient_norm", "path_ex1_fast = run(", "path_ex2 = run(", "path_ex3 = run(")
+CELLS = (
+    "import json",
+    "SEED_DATA = 9911",
+    "X = dlex.data.correlated_gaussian",
+    "A_E = np.eye(2)",
+    "def gradient_norm",
+    "path_ex1_fast = run(",
+    "path_ex2 = run(",
+    "path_ex3 = run(",
+)
 
 
 @pytest.fixture(scope="module")
@@ -111,14 +119,17 @@ def test_the_checks_follow_the_runs_parameters(lab):
 
 # --------------------------------------------------------------------------- exercise 4
 
+
 def ex4_model(l2=10.0, dropout=0.5):
-    return keras.Sequential([
-        keras.Input(shape=(784,)),
-        keras.layers.Dense(512, activation="relu"),
-        keras.layers.Dropout(dropout),
-        keras.layers.Dense(512, activation="relu", kernel_regularizer=keras.regularizers.L2(l2)),
-        keras.layers.Dense(10, activation="softmax"),
-    ])
+    return keras.Sequential(
+        [
+            keras.Input(shape=(784,)),
+            keras.layers.Dense(512, activation="relu"),
+            keras.layers.Dropout(dropout),
+            keras.layers.Dense(512, activation="relu", kernel_regularizer=keras.regularizers.L2(l2)),
+            keras.layers.Dense(10, activation="softmax"),
+        ]
+    )
 
 
 def schedule(**changes):
@@ -134,11 +145,20 @@ def trained_ex4(data_dir):
     y = keras.utils.to_categorical(y_train[:256], 10)
     dlex.seed(5577)
     model = ex4_model()
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=schedule()),
-                  loss="categorical_crossentropy", metrics=["accuracy"])
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate=schedule()),
+        loss="categorical_crossentropy",
+        metrics=["accuracy"],
+    )
     history = model.fit(x, y, epochs=1, batch_size=128, verbose=0)
-    return {"model_ex4": model, "history_ex4": history, "EPOCHS_EX4": 1, "BATCH_SIZE_EX4": 128,
-            "TRAIN_LIMIT": 256, "SEED_EX4": 5577}
+    return {
+        "model_ex4": model,
+        "history_ex4": history,
+        "EPOCHS_EX4": 1,
+        "BATCH_SIZE_EX4": 128,
+        "TRAIN_LIMIT": 256,
+        "SEED_EX4": 5577,
+    }
 
 
 def test_exercise_4_reference_passes(trained_ex4):
@@ -146,12 +166,15 @@ def test_exercise_4_reference_passes(trained_ex4):
     assert result.passed and result.score == 3, format_result(result)
 
 
-MISTAKES = {   # name: (model, optimizer, words the feedback must contain)
+MISTAKES = {  # name: (model, optimizer, words the feedback must contain)
     "small_l2": (lambda: ex4_model(l2=0.001), None, ["its factor is 0.001"]),
     "other_dropout": (lambda: ex4_model(dropout=0.2), None, ["dropout rate is 0.2"]),
     "constant_rate": (ex4_model, lambda: keras.optimizers.Adam(learning_rate=0.001), ["no decay argument"]),
-    "faster_decay": (ex4_model, lambda: keras.optimizers.Adam(learning_rate=schedule(decay_rate=0.05)),
-                     ["decay_rate=0.05"]),
+    "faster_decay": (
+        ex4_model,
+        lambda: keras.optimizers.Adam(learning_rate=schedule(decay_rate=0.05)),
+        ["decay_rate=0.05"],
+    ),
     "rmsprop": (ex4_model, keras.optimizers.RMSprop, ["RMSprop"]),
 }
 

@@ -18,7 +18,7 @@ import goldenkit
 KEEP = ("setup", "parameters", "data", "losses", "run-optimizer", "ex1", "ex2", "ex3", "mnist", "ex4")
 
 FULL = {"lab05.ex1": 2, "lab05.ex2": 2, "lab05.ex3": 2, "lab05.ex4": 3}
-EXPECTED = {   # name: (marks, words the feedback must contain, any case)
+EXPECTED = {  # name: (marks, words the feedback must contain, any case)
     "all_correct": (FULL, []),
     # ex1: both step checks fail, shapes and stopping rules pass: 4 of 6
     "ex1_rates_swapped": (dict(FULL, **{"lab05.ex1": 1.33}), ["swapped"]),
@@ -52,8 +52,12 @@ def change(name, nb):
         _replace(nb, "ex1", "learning_rate=0.01", "learning_rate=0.9")
         _replace(nb, "ex1", "learning_rate=TEMP", "learning_rate=0.01")
     elif name == "ex1_no_stopping_rule":
-        _replace(nb, "ex1", "A_E, EX1_MAX_STEPS,\n                    grad_tol=GRAD_TOL)\n"
-                 "path_ex1_slow", "A_E, EX1_MAX_STEPS)\npath_ex1_slow")
+        _replace(
+            nb,
+            "ex1",
+            "A_E, EX1_MAX_STEPS,\n                    grad_tol=GRAD_TOL)\npath_ex1_slow",
+            "A_E, EX1_MAX_STEPS)\npath_ex1_slow",
+        )
     elif name == "ex2_batch_10":
         _replace(nb, "ex2", "batch_size=1", "batch_size=10")
     elif name == "ex2_wrong_seed":
@@ -63,8 +67,7 @@ def change(name, nb):
     elif name == "ex4_small_l2":
         _replace(nb, "ex4", "L2(10.0)", "L2(0.001)")
     elif name == "ex4_constant_learning_rate":
-        _replace(nb, "ex4", "Adam(learning_rate=schedule_ex4)",
-                 "Adam(learning_rate=0.001)")
+        _replace(nb, "ex4", "Adam(learning_rate=schedule_ex4)", "Adam(learning_rate=0.001)")
     else:
         raise KeyError(name)
 
@@ -78,8 +81,17 @@ def _test_parameters():
 # --------------------------------------------------------------------------- tests
 
 DEFAULT = ["all_correct", "ex2_batch_10"]
-GOLDEN = goldenkit.Golden("lab05", KEEP, EXPECTED, change, DEFAULT, timeout_s=400, figures=False,
-                          needs_data=True, overrides=_test_parameters)
+GOLDEN = goldenkit.Golden(
+    "lab05",
+    KEEP,
+    EXPECTED,
+    change,
+    DEFAULT,
+    timeout_s=400,
+    figures=False,
+    needs_data=True,
+    overrides=_test_parameters,
+)
 OUT, build, main = GOLDEN.out, GOLDEN.build, GOLDEN.main
 globals().update(GOLDEN.tests())
 

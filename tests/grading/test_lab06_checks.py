@@ -25,9 +25,12 @@ def cnn(padding="valid", dropout=0.5, activation="relu", l2=0.01, relu_layers=Fa
             layers.append(keras.layers.ReLU())
         if i < 2:
             layers.append(keras.layers.MaxPooling2D((2, 2)))
-    layers += [keras.layers.Flatten(),
-               keras.layers.Dense(64, activation=activation,
-                                  kernel_regularizer=keras.regularizers.L2(l2) if l2 else None)]
+    layers += [
+        keras.layers.Flatten(),
+        keras.layers.Dense(
+            64, activation=activation, kernel_regularizer=keras.regularizers.L2(l2) if l2 else None
+        ),
+    ]
     if dropout:
         layers.append(keras.layers.Dropout(dropout))
     layers.append(keras.layers.Dense(10, activation=last))
@@ -48,14 +51,17 @@ def test_activations_as_layers_pass():
     assert result.passed, format_result(result)
 
 
-@pytest.mark.parametrize("change, words, failures", [
-    (dict(dropout=0), ["Dropout(0.5) layer is missing"], 1),
-    (dict(dropout=0.2), ["Dropout rate is 0.2"], 1),
-    (dict(padding="same"), ["padding='same'", "257,162"], 2),
-    (dict(l2=0), ["no L2 penalty"], 1),
-    (dict(activation="sigmoid"), ["sigmoid"], 3),
-    (dict(last="linear"), ["linear"], 2),
-])
+@pytest.mark.parametrize(
+    "change, words, failures",
+    [
+        (dict(dropout=0), ["Dropout(0.5) layer is missing"], 1),
+        (dict(dropout=0.2), ["Dropout rate is 0.2"], 1),
+        (dict(padding="same"), ["padding='same'", "257,162"], 2),
+        (dict(l2=0), ["no L2 penalty"], 1),
+        (dict(activation="sigmoid"), ["sigmoid"], 3),
+        (dict(last="linear"), ["linear"], 2),
+    ],
+)
 def test_typical_mistakes_fail_with_a_reason(change, words, failures):
     result = run_check("lab06.ex1", {"model_cnn": cnn(**change)})
     text = format_result(result)
@@ -73,7 +79,7 @@ def test_the_early_stopping_rule():
     assert _stopped_as_patience_says([1.0, 0.9, 0.95], patience=1, epochs=40)
     assert not _stopped_as_patience_says([1.0, 0.9, 0.95, 0.8], patience=1, epochs=40)
     assert _stopped_as_patience_says([1.0, 0.9, 0.95, 0.8, 0.85, 0.86], patience=2, epochs=40)
-    assert _stopped_as_patience_says([1.0, 0.9], patience=1, epochs=2)        # ran every epoch
+    assert _stopped_as_patience_says([1.0, 0.9], patience=1, epochs=2)  # ran every epoch
     assert not _stopped_as_patience_says([1.0, 0.9, 0.8], patience=1, epochs=40)
 
 
@@ -94,10 +100,25 @@ def trained(tmp_path_factory):
         if checkpoint:
             callbacks.append(keras.callbacks.ModelCheckpoint(path, monitor="val_loss", save_best_only=True))
         x_train, y_train = on if on is not None else (x[:96], y[:96])
-        history = model.fit(x_train, y_train, epochs=3, batch_size=32, validation_data=(x[96:], y[96:]),
-                            callbacks=callbacks, verbose=0)
-        return {"model_cnn": model, "history_cnn": history, "callbacks_cnn": callbacks, "CHECKPOINT": path,
-                "x_fit": x[:96], "EPOCHS": 3, "BATCH_SIZE": 32, "PATIENCE": 1}
+        history = model.fit(
+            x_train,
+            y_train,
+            epochs=3,
+            batch_size=32,
+            validation_data=(x[96:], y[96:]),
+            callbacks=callbacks,
+            verbose=0,
+        )
+        return {
+            "model_cnn": model,
+            "history_cnn": history,
+            "callbacks_cnn": callbacks,
+            "CHECKPOINT": path,
+            "x_fit": x[:96],
+            "EPOCHS": 3,
+            "BATCH_SIZE": 32,
+            "PATIENCE": 1,
+        }
 
     return namespace
 
@@ -107,10 +128,13 @@ def test_reference_training_passes(trained):
     assert result.passed and result.score == 3, format_result(result)
 
 
-@pytest.mark.parametrize("change, words", [
-    (dict(loss="mse"), ["mean squared error"]),
-    (dict(checkpoint=False), ["no ModelCheckpoint", "no file"]),
-])
+@pytest.mark.parametrize(
+    "change, words",
+    [
+        (dict(loss="mse"), ["mean squared error"]),
+        (dict(checkpoint=False), ["no ModelCheckpoint", "no file"]),
+    ],
+)
 def test_training_mistakes_fail_with_a_reason(trained, change, words):
     result = run_check("lab06.ex2", trained(**change))
     text = format_result(result)
@@ -121,6 +145,6 @@ def test_training_mistakes_fail_with_a_reason(trained, change, words):
 
 def test_training_on_other_images_is_noticed(trained):
     namespace = trained()
-    namespace["x_fit"] = namespace["x_fit"][:64]      # the run trained on 96 images, not these 64
+    namespace["x_fit"] = namespace["x_fit"][:64]  # the run trained on 96 images, not these 64
     result = run_check("lab06.ex2", namespace)
     assert not result.passed and "x_fit" in format_result(result)

@@ -19,7 +19,7 @@ import goldenkit
 KEEP = ("setup", "parameters", "data", "ex1", "ex1-check", "validation-split", "ex2", "ex2-check")
 
 FULL = {"lab06.ex1": 2, "lab06.ex2": 3}
-EXPECTED = {   # name: (marks, words the feedback must contain, any case)
+EXPECTED = {  # name: (marks, words the feedback must contain, any case)
     "all_correct": (FULL, []),
     # ex1: only the order of the layers is wrong: 6 of 7 checks
     "ex1_no_dropout": ({"lab06.ex1": 1.71, "lab06.ex2": 3}, ["Dropout(0.5) layer is missing"]),
@@ -53,8 +53,12 @@ def change(name, nb):
     elif name == "ex2_wrong_loss":
         _replace(nb, ex2, 'loss="categorical_crossentropy"', 'loss="mse"')
     elif name == "ex2_no_checkpoint":
-        _replace(nb, ex2, '    keras.callbacks.ModelCheckpoint(CHECKPOINT, monitor="val_loss", save_best_only=True),\n',
-                 "")
+        _replace(
+            nb,
+            ex2,
+            '    keras.callbacks.ModelCheckpoint(CHECKPOINT, monitor="val_loss", save_best_only=True),\n',
+            "",
+        )
     elif name == "ex2_trained_on_all_images":
         _replace(nb, ex2, "model_cnn.fit(x_fit, y_fit,", "model_cnn.fit(x_train_img, y_train_hot,")
     else:
@@ -64,8 +68,9 @@ def change(name, nb):
 # --------------------------------------------------------------------------- tests
 
 DEFAULT = ["all_correct", "ex1_same_padding", "ex2_wrong_loss"]
-GOLDEN = goldenkit.Golden("lab06", KEEP, EXPECTED, change, DEFAULT, timeout_s=600, figures=True,
-                          needs_data=True)
+GOLDEN = goldenkit.Golden(
+    "lab06", KEEP, EXPECTED, change, DEFAULT, timeout_s=600, figures=True, needs_data=True
+)
 OUT, build, main = GOLDEN.out, GOLDEN.build, GOLDEN.main
 globals().update(GOLDEN.tests())
 

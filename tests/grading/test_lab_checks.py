@@ -17,7 +17,6 @@ from dlex.grading.sandbox import Limits
 from dlex.labs import get_lab
 from dlex.labs.solutions import learner_copy
 
-
 pytestmark = pytest.mark.slow
 
 
@@ -32,8 +31,9 @@ def both_copies(request, data_dir, tmp_path_factory):
         paths.append(path)
     # Smaller than the lab's quick parameters where the tests name some: the point is the checks.
     tiny = TEST_PARAMETERS.get(lab.name, {})
-    options = GradeOptions(overrides=tiny, jobs=2, isolate=False,
-                           limits=Limits(timeout_s=900, memory_mb=None, fsize_mb=None))
+    options = GradeOptions(
+        overrides=tiny, jobs=2, isolate=False, limits=Limits(timeout_s=900, memory_mb=None, fsize_mb=None)
+    )
     reference, learner = grade(lab.name, paths, options)
     return reference, learner
 

@@ -16,6 +16,7 @@ def _hammer(home: str, worker: int, rounds: int) -> None:
 
         def add(data, key=f"w{worker}-{i}"):
             data.setdefault("counter", []).append(key)
+
         progress.update(add)
 
 

@@ -12,11 +12,20 @@ from dlex.labs import get_lab
 # How a question may name the model behind a metrics prefix, where the prefix's own words
 # ("model_a" -> "model a") are not what a learner reads in the lab.
 NAMED_AS = {
-    "xor": "xor", "depth_vs_width": "depth-versus-width", "lasso": "lasso",
-    "nn_early_stopping": "early-stopped network", "augmentation": "augmentation",
-    "no_augmentation": "without augmentation", "steps_to_tol": "optimizer", "ex1": "exercise 1",
-    "mnist_adam": "exercise 4", "cnn": "cnn", "cnn_same": "padding='same'",
-    "gru_fixed": "practitioner's gru", "bigru": "bidirectional gru", "forecast": "forecast",
+    "xor": "xor",
+    "depth_vs_width": "depth-versus-width",
+    "lasso": "lasso",
+    "nn_early_stopping": "early-stopped network",
+    "augmentation": "augmentation",
+    "no_augmentation": "without augmentation",
+    "steps_to_tol": "optimizer",
+    "ex1": "exercise 1",
+    "mnist_adam": "exercise 4",
+    "cnn": "cnn",
+    "cnn_same": "padding='same'",
+    "gru_fixed": "practitioner's gru",
+    "bigru": "bidirectional gru",
+    "forecast": "forecast",
 }
 NO_PENALTY = re.compile(r"\b(without a penalty|no penalty|unpenali[sz]ed)\b", re.I)
 
@@ -47,13 +56,14 @@ def test_wording_names_the_model_its_key_reads(lab, question):
 def test_a_model_called_unpenalised_is_built_without_a_regularizer(lab, question):
     source = get_lab(lab).path.read_text(encoding="utf-8")
     for words, key in _wordings(question):
-        label = words if hasattr(question, "key") else words[len(question.text):]
+        label = words if hasattr(question, "key") else words[len(question.text) :]
         if not NO_PENALTY.search(label):
             continue
         prefix = key.split(".")[0]
         statement = _statement_building(source, prefix)
         assert "regularizer" not in statement, (
-            f"{question.id} calls {prefix} unpenalised, but the lab builds it with a penalty:\n{statement}")
+            f"{question.id} calls {prefix} unpenalised, but the lab builds it with a penalty:\n{statement}"
+        )
 
 
 def _statement_building(source: str, name: str) -> str:
@@ -63,7 +73,7 @@ def _statement_building(source: str, name: str) -> str:
     start = end
     while start > 0 and not re.match(r"^\w+ = ", lines[start]):
         start -= 1
-    return "\n".join(lines[start:end + 1])
+    return "\n".join(lines[start : end + 1])
 
 
 def test_the_check_catches_the_old_wording():

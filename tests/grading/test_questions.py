@@ -12,9 +12,15 @@ from dlex.grading.registry import graded_labs, questions
 
 PLAIN = json.loads((Path(__file__).parent / "answers" / "lab02.json").read_text())
 PACKAGE = Path(dlex.__file__).parent
-METRICS = {"model_a.test_accuracy": 0.9731, "model_b.best_epoch": 4,
-           "model_b.final_loss_gap": 0.05, "model_c.final_loss_gap": 0.21,
-           "model_c.max_abs_weight": 0.61, "model_d.max_abs_weight": 0.27, "model_d.test_errors": 212}
+METRICS = {
+    "model_a.test_accuracy": 0.9731,
+    "model_b.best_epoch": 4,
+    "model_b.final_loss_gap": 0.05,
+    "model_c.final_loss_gap": 0.21,
+    "model_c.max_abs_weight": 0.61,
+    "model_d.max_abs_weight": 0.27,
+    "model_d.test_errors": 212,
+}
 
 
 def right_answer(question):
@@ -71,8 +77,10 @@ def test_right_and_wrong_answers():
     assert wrong.correct is False and wrong.expected.startswith(str(PLAIN["lab02.q1"]["choice"]))
 
 
-@pytest.mark.parametrize("raw, correct", [("6464", True), ("6,464", True), (6464.0, True),
-                                          ("6465", False), ("many", None), (True, None)])
+@pytest.mark.parametrize(
+    "raw, correct",
+    [("6464", True), ("6,464", True), (6464.0, True), ("6465", False), ("many", None), (True, None)],
+)
 def test_numeric_parsing(raw, correct):
     q2 = next(q for q in questions("lab02") if q.id == "lab02.q2")
     assert check_answer(q2, raw).correct is correct

@@ -36,9 +36,11 @@ def test_capped_log_keeps_head_and_tail():
 
 
 def test_kill_tree_reaches_grandchildren_that_left_the_group():
-    code = ("import os, subprocess, sys, time\n"
-            "subprocess.Popen([sys.executable, '-c', 'import os, time; os.setsid(); time.sleep(600)'])\n"
-            "time.sleep(600)\n")
+    code = (
+        "import os, subprocess, sys, time\n"
+        "subprocess.Popen([sys.executable, '-c', 'import os, time; os.setsid(); time.sleep(600)'])\n"
+        "time.sleep(600)\n"
+    )
     proc = subprocess.Popen([sys.executable, "-c", code], start_new_session=True)
     deadline = time.monotonic() + 30
     while len(sandbox.process_tree(proc.pid)) < 2 and time.monotonic() < deadline:
@@ -47,8 +49,10 @@ def test_kill_tree_reaches_grandchildren_that_left_the_group():
     assert len(tree) == 2
     sandbox.kill_tree(proc)
     time.sleep(0.2)
-    assert all(not os.path.exists(f"/proc/{pid}") or open(f"/proc/{pid}/stat").read().split()[2] == "Z"
-               for pid in tree)
+    assert all(
+        not os.path.exists(f"/proc/{pid}") or open(f"/proc/{pid}/stat").read().split()[2] == "Z"
+        for pid in tree
+    )
 
 
 def test_pids_cgroup_when_root_can_make_one():
@@ -83,8 +87,11 @@ def test_user_namespace_mode_also_contains_attacks(data_dir, monkeypatch):
     # No fork bomb here: from root, RLIMIT_NPROC does not hold in a user namespace.
     target = Path("/tmp/dlex-golden-escape.txt")
     target.unlink(missing_ok=True)
-    reports = grade("lab02", [here / "writes_outside_folder.ipynb", here / "infinite_loop.ipynb"],
-                    GradeOptions(jobs=2, limits=sandbox.Limits(timeout_s=30, memory_mb=2048)))
+    reports = grade(
+        "lab02",
+        [here / "writes_outside_folder.ipynb", here / "infinite_loop.ipynb"],
+        GradeOptions(jobs=2, limits=sandbox.Limits(timeout_s=30, memory_mb=2048)),
+    )
     assert not target.exists()
     assert "user namespace" in reports[0].run["isolation"]
     assert reports[1].status == "killed" and "time limit" in reports[1].feedback_text()

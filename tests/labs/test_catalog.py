@@ -38,7 +38,7 @@ def test_named_cells_are_read_in_lab_order_and_their_code_joined():
     lab = get_lab("lab02")
     assert lab.parts()[:3] == ("setup", "parameters", "model-a")
     assert all(len(get_lab(other.name).parts()) == len(set(other.parts())) for other in all_labs())
-    code = lab.code("model-c", "model-a")   # lab order, whatever order they are asked in
+    code = lab.code("model-c", "model-a")  # lab order, whatever order they are asked in
     assert code.index("model_a = keras.Sequential") < code.index("model_c = keras.Sequential")
     assert "# %%" not in code
 
@@ -51,7 +51,7 @@ def test_an_unknown_cell_name_lists_the_known_ones():
 
 def test_execute_runs_the_parameters_the_overrides_and_the_named_cells():
     namespace = get_lab("lab02").execute("setup", "model-a", overrides={"EPOCHS_A": 1})
-    assert namespace["EPOCHS_A"] == 1 and namespace["SEED_B"] == 4678   # overridden, and as the lab sets it
+    assert namespace["EPOCHS_A"] == 1 and namespace["SEED_B"] == 4678  # overridden, and as the lab sets it
     assert namespace["model_a"].count_params() == 407_050
     assert "model_c" not in namespace
     with pytest.raises(LabError) as info:
@@ -60,7 +60,9 @@ def test_execute_runs_the_parameters_the_overrides_and_the_named_cells():
 
 
 def test_reading_cell_names_needs_neither_nbformat_nor_jupytext():
-    code = ("import sys; from dlex.labs import all_labs; [lab.parts() for lab in all_labs()]; "
-            "print(sorted({'nbformat', 'jupytext'} & set(sys.modules)))")
+    code = (
+        "import sys; from dlex.labs import all_labs; [lab.parts() for lab in all_labs()]; "
+        "print(sorted({'nbformat', 'jupytext'} & set(sys.modules)))"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"

@@ -14,13 +14,17 @@ import pytest
 
 from dlex.grading.labs.lab03 import best_scale
 
-QUICK_SEEDS = 30     # XOR_SEEDS in the lab's quick overrides
-QUICK_BUDGETS = 3    # len(DEEP_WIDTHS) in the quick overrides
+QUICK_SEEDS = 30  # XOR_SEEDS in the lab's quick overrides
+QUICK_BUDGETS = 3  # len(DEEP_WIDTHS) in the quick overrides
 
 
 def run_lab03(out, *extra, timeout=600):
-    proc = subprocess.run([sys.executable, "-m", "dlex", "run", "lab03", *extra, "--out", str(out)],
-                          capture_output=True, text=True, timeout=timeout)
+    proc = subprocess.run(
+        [sys.executable, "-m", "dlex", "run", "lab03", *extra, "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     return json.loads((out / "metrics.json").read_text())
 
@@ -46,10 +50,10 @@ def test_exercise_checks_pass_on_the_reference_solutions(quick):
 
 def test_affine_network_and_perceptron(quick):
     _, m = quick
-    assert m["affine.max_weight_diff"] < 1e-8          # gradient descent reaches least squares
-    assert m["affine.stack_max_diff"] < 1e-5           # two linear Dense layers = one affine map (float32)
+    assert m["affine.max_weight_diff"] < 1e-8  # gradient descent reaches least squares
+    assert m["affine.stack_max_diff"] < 1e-5  # two linear Dense layers = one affine map (float32)
     assert m["perceptron.and_accuracy"] == 1.0
-    assert m["perceptron.xor_accuracy"] <= 0.75        # no line gets all four XOR cases
+    assert m["perceptron.xor_accuracy"] <= 0.75  # no line gets all four XOR cases
     assert m["perceptron.best_line_accuracy"] == 0.75
     assert abs(m["perceptron.xor_loss"] - math.log(2)) < 1e-3
     assert m["hidden.network_test_accuracy"] > 0.9 > 0.7 > m["hidden.perceptron_test_accuracy"]
@@ -72,10 +76,10 @@ def test_activations_losses_and_gradients(quick):
     assert m["activations.max_diff_vs_keras"] < 1e-6
     assert m["activations.max_derivative_error"] < 1e-6
     assert m["activations.sigmoid_grad_max"] == 0.25
-    assert m["activations.sigmoid_factor_10_layers"] == pytest.approx(0.25 ** 10)
+    assert m["activations.sigmoid_factor_10_layers"] == pytest.approx(0.25**10)
     for key in ("kl_keras_diff", "cross_entropy_keras_diff", "bce_keras_diff", "cce_keras_diff"):
-        assert m[f"losses.{key}"] < 1e-5, key          # Keras computes in float32
-    assert m["losses.kl_identity_diff"] < 1e-12        # D_KL = H(P,Q) - H(P)
+        assert m[f"losses.{key}"] < 1e-5, key  # Keras computes in float32
+    assert m["losses.kl_identity_diff"] < 1e-12  # D_KL = H(P,Q) - H(P)
     assert m["losses.kl_pq"] > 0 and m["losses.kl_qp"] > 0 and m["losses.kl_pq"] != m["losses.kl_qp"]
     assert m["losses.kl_min_random"] >= 0
     assert m["losses.gaussian_offset_spread"] < 1e-12 and m["losses.gaussian_offset_error"] < 1e-12

@@ -24,11 +24,19 @@ def close_figures():
 
 def test_regression_fits_keep_the_axis_on_the_data():
     wild = 1e4 * np.sin(X)
-    fig = plots.plot_regression_fits(X, {"wild": wild, "line": X}, TRAIN, TEST, truth=X,
-                                     faint=[X + 1, X - 1], styles={"line": {"ls": "--"}}, title="t")
+    fig = plots.plot_regression_fits(
+        X,
+        {"wild": wild, "line": X},
+        TRAIN,
+        TEST,
+        truth=X,
+        faint=[X + 1, X - 1],
+        styles={"line": {"ls": "--"}},
+        title="t",
+    )
     ax = fig.axes[0]
     low, high = ax.get_ylim()
-    assert low > -5 and high < 15              # the swings leave the frame, the points stay in it
+    assert low > -5 and high < 15  # the swings leave the frame, the points stay in it
     labels = ax.get_legend_handles_labels()[1]
     assert labels.count("sub-networks") == 1 and "test points" in labels
     assert [line.get_linestyle() for line in ax.lines if line.get_label() == "line"] == ["--"]
@@ -43,11 +51,11 @@ def test_training_and_fit_marks_the_best_epoch():
 
 
 def test_bias_variance_and_coefficients_and_method_errors():
-    fig = plots.plot_bias_variance([0, 1, 2], {"bias²": [1.0, 0.01, 0.01], "variance": [0.1, 0.2, 0.4]},
-                                   measured=[5.1, 4.2, 4.4])
+    fig = plots.plot_bias_variance(
+        [0, 1, 2], {"bias²": [1.0, 0.01, 0.01], "variance": [0.1, 0.2, 0.4]}, measured=[5.1, 4.2, 4.4]
+    )
     assert fig.axes[0].get_yscale() == "log"
-    fig = plots.plot_bias_variance([1e-3, 1.0, 1e3], {"bias²": [0.001, 0.1, 3.0]}, log_x=True,
-                                   xlabel="α")
+    fig = plots.plot_bias_variance([1e-3, 1.0, 1e3], {"bias²": [0.001, 0.1, 3.0]}, log_x=True, xlabel="α")
     assert fig.axes[0].get_xscale() == "log"
     fig = plots.plot_coefficients({"a": [1000.0, -3.0, 0.0], "b": [0.0, 0.0, 0.5]}, ["x", "x²", "x³"])
     assert fig.axes[0].get_yscale() == "symlog" and len(fig.axes[0].patches) == 6

@@ -12,17 +12,32 @@ import sys
 
 import pytest
 
-REQUIRED = ["linear.test_rmse", "poly9.test_rmse", "ridge.test_rmse", "lasso.test_rmse",
-            "lasso.zero_coefficients", "nn.test_rmse", "nn_l2.test_rmse", "nn_l1.test_rmse",
-            "nn_early_stopping.test_rmse", "nn_dropout.test_rmse", "nn_batchnorm.test_rmse",
-            "nn_l2_20.test_rmse", "nn_l2_200.test_rmse", "ex2.test_rmse",
-            "augmentation.test_accuracy", "no_augmentation.test_accuracy",
-            "bias_variance.degree_9.variance", "bias_variance.max_abs_z"]
+REQUIRED = [
+    "linear.test_rmse",
+    "poly9.test_rmse",
+    "ridge.test_rmse",
+    "lasso.test_rmse",
+    "lasso.zero_coefficients",
+    "nn.test_rmse",
+    "nn_l2.test_rmse",
+    "nn_l1.test_rmse",
+    "nn_early_stopping.test_rmse",
+    "nn_dropout.test_rmse",
+    "nn_batchnorm.test_rmse",
+    "nn_l2_20.test_rmse",
+    "nn_l2_200.test_rmse",
+    "ex2.test_rmse",
+    "augmentation.test_accuracy",
+    "no_augmentation.test_accuracy",
+    "bias_variance.degree_9.variance",
+    "bias_variance.max_abs_z",
+]
 
 
 def dlex_cli(*args, timeout=900):
-    return subprocess.run([sys.executable, "-m", "dlex", *args], capture_output=True, text=True,
-                          timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "dlex", *args], capture_output=True, text=True, timeout=timeout
+    )
 
 
 @pytest.fixture(scope="module")
@@ -54,19 +69,21 @@ def test_classical_models_from_fixed_seeds(quick_run):
     assert m["lasso.test_rmse"] == pytest.approx(3.542, abs=1e-3)
     assert m["lasso.zero_coefficients"] == 8
     # the prose: the polynomial fits the training points better and the test points worse
-    assert m["poly9.train_rmse"] < m["linear.train_rmse"] and m["poly9.test_rmse"] > 1.5 * m["linear.test_rmse"]
+    assert (
+        m["poly9.train_rmse"] < m["linear.train_rmse"] and m["poly9.test_rmse"] > 1.5 * m["linear.test_rmse"]
+    )
     assert m["poly9.seeds_better_on_test"] == 0 and m["poly9.seeds_checked"] == 10
     assert m["ridge.weight_norm"] < 1e-4 * m["poly9.weight_norm"]
 
 
 def test_bias_variance_decomposition_adds_up(quick_run):
     _, m = quick_run
-    assert m["bias_variance.max_abs_z"] < 3.5         # sum vs measured: within Monte-Carlo error
+    assert m["bias_variance.max_abs_z"] < 3.5  # sum vs measured: within Monte-Carlo error
     assert m["bias_variance.best_degree"] == 1
-    assert m["bias_variance.degree_0.bias2"] > 5       # the mean cannot follow the line
+    assert m["bias_variance.degree_0.bias2"] > 5  # the mean cannot follow the line
     variances = [m[f"bias_variance.degree_{d}.variance"] for d in range(1, 10)]
     assert variances == sorted(variances) and variances[-1] > 10 * variances[0]
-    for d in range(1, 10):                               # the model family contains the truth
+    for d in range(1, 10):  # the model family contains the truth
         assert m[f"bias_variance.degree_{d}.bias2"] < 0.1 * m[f"bias_variance.degree_{d}.variance"]
     assert m["bias_variance.ridge_100.bias2"] > m["bias_variance.ridge_100.variance"]
 
@@ -93,14 +110,16 @@ def test_networks_and_their_regularizers(quick_run):
     assert m["nn_dropout.subnetwork_average_max_z"] < 4.5
     # batch normalisation: Keras and dlex.scratch agree; momentum 0.9 catches up, 0.99 lags
     assert m["batchnorm.keras_vs_scratch_max_diff"] < 1e-5
-    assert abs(m["nn_batchnorm.moving_std_ratio"] - 1) < abs(m["nn_batchnorm_default_momentum.moving_std_ratio"] - 1)
+    assert abs(m["nn_batchnorm.moving_std_ratio"] - 1) < abs(
+        m["nn_batchnorm_default_momentum.moving_std_ratio"] - 1
+    )
     assert m["nn_batchnorm.test_rmse"] < m["nn_batchnorm_default_momentum.test_rmse"]
 
 
 def test_early_stopping_matches_ridge_with_alpha_one_over_two_eta_t(quick_run):
     _, m = quick_run
     # The lab's ridge convention, Σ(y − ŷ)² + α‖w‖²: α ≈ 1/(2ηt), not 1/(ηt).
-    assert abs(m["early_stopping_ridge.predicted_alpha"] - 250) < 1e-9      # 1/(2 · 1e-4 · 20)
+    assert abs(m["early_stopping_ridge.predicted_alpha"] - 250) < 1e-9  # 1/(2 · 1e-4 · 20)
     assert abs(m["early_stopping_ridge.closest_alpha"] / 250 - 1) < 0.2
 
 

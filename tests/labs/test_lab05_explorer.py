@@ -10,8 +10,17 @@ pytest.importorskip("ipywidgets")
 
 from dlex.labs import get_lab  # noqa: E402
 
-CELLS = ("import json", "SEED_DATA = 9911", "X = dlex.data.correlated_gaussian", "A_E = np.eye(2)",
-         "def excess_loss", "EXTENT = (", "def gradient_norm", "def explore(", "def build_explorer")
+CELLS = (
+    "import json",
+    "SEED_DATA = 9911",
+    "X = dlex.data.correlated_gaussian",
+    "A_E = np.eye(2)",
+    "def excess_loss",
+    "EXTENT = (",
+    "def gradient_norm",
+    "def explore(",
+    "def build_explorer",
+)
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +34,7 @@ def lab(tmp_path_factory):
         matches = [s for s in sources if needle in s]
         assert len(matches) == 1, f"expected one cell containing {needle!r}"
         source = matches[0]
-        if needle == "def build_explorer":   # define it; the test calls it
+        if needle == "def build_explorer":  # define it; the test calls it
             source = source.split("\nif dlex.runtime.headless()")[0]
         exec(compile(source, needle, "exec"), namespace)
     return namespace
@@ -41,7 +50,7 @@ def test_sliders_redraw_the_trajectory(lab, monkeypatch):
     assert {"optimizer", "log₁₀ η", "β (SGD)", "β₁", "β₂ / ρ", "steps"} <= set(controls)
     redraw()
     controls["optimizer"].value = "SGD"
-    controls["log₁₀ η"].value = -0.5          # η ≈ 0.32 > 2/λ_max: SGD diverges, the figure still draws
+    controls["log₁₀ η"].value = -0.5  # η ≈ 0.32 > 2/λ_max: SGD diverges, the figure still draws
     controls["steps"].value = 50
     assert len(drawn) == 4
     titles = [fig.axes[0].get_title() for fig in drawn]
@@ -50,6 +59,9 @@ def test_sliders_redraw_the_trajectory(lab, monkeypatch):
 
 
 def test_headless_runs_do_not_build_the_explorer():
-    source = next(c.source for c in get_lab("lab05").notebook().cells
-                  if c.cell_type == "code" and "def build_explorer" in c.source)
+    source = next(
+        c.source
+        for c in get_lab("lab05").notebook().cells
+        if c.cell_type == "code" and "def build_explorer" in c.source
+    )
     assert "if dlex.runtime.headless():" in source

@@ -17,8 +17,12 @@ import pytest
 @pytest.fixture(scope="module")
 def quick_run(tmp_path_factory, data_dir):
     out = tmp_path_factory.mktemp("lab05") / "quick"
-    proc = subprocess.run([sys.executable, "-m", "dlex", "run", "lab05", "--quick", "--out", str(out)],
-                          capture_output=True, text=True, timeout=900)
+    proc = subprocess.run(
+        [sys.executable, "-m", "dlex", "run", "lab05", "--quick", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     return out, json.loads((out / "metrics.json").read_text())
 
@@ -54,50 +58,51 @@ def test_hessians_and_theory(quick_run):
     assert m["saddle.eigenvalue_max"] == pytest.approx(2, abs=1e-6)
     assert m["saddle.plateau_steps"] > 10
     assert m["deep_linear.max_abs_error"] < 1e-9
-    assert m["deep_linear.shrink"] == pytest.approx(0.9 ** 50)
+    assert m["deep_linear.shrink"] == pytest.approx(0.9**50)
 
 
 def test_gradient_descent_step_counts_match_their_predictions(quick_run):
     _, m = quick_run
     assert m["gd.euclidean.steps"] == m["gd.euclidean.predicted_steps"] == 29
-    assert m["ex1.fast.steps"] == 29          # factor −0.8: as fast as η = 0.1
-    assert m["ex1.slow.steps"] == 316         # factor 0.98
-    assert m["gd.mahalanobis.lr_0_1_distance_after_6"] > 1e6     # η = 0.1 diverges on L_M
+    assert m["ex1.fast.steps"] == 29  # factor −0.8: as fast as η = 0.1
+    assert m["ex1.slow.steps"] == 316  # factor 0.98
+    assert m["gd.mahalanobis.lr_0_1_distance_after_6"] > 1e6  # η = 0.1 diverges on L_M
 
 
 def test_the_race(quick_run):
     _, m = quick_run
-    steps = {name: m[f"steps_to_tol.{name}"] for name in
-             ("gd", "sgd", "momentum", "nesterov", "rmsprop", "adam")}
+    steps = {
+        name: m[f"steps_to_tol.{name}"] for name in ("gd", "sgd", "momentum", "nesterov", "rmsprop", "adam")
+    }
     assert steps["gd"] == pytest.approx(597, abs=2)
     assert steps["momentum"] < steps["gd"] / 5 and steps["nesterov"] < steps["gd"] / 5
     assert all(isinstance(v, int) and 0 < v <= 1000 for v in steps.values()), steps
     # Where each ends: SGD at its noise floor, RMSprop hovering, the others converged.
     assert m["final_excess.sgd"] > 0.01 > m["final_excess.rmsprop"] > 1e-3
     assert m["final_excess.momentum"] < 1e-12 and m["final_excess.adam"] < 1e-8
-    assert m["ex2.floor_ratio"] > 3          # batch 1 is noisier than batch 10
+    assert m["ex2.floor_ratio"] > 3  # batch 1 is noisier than batch 10
     assert m["rmsprop_decay.final_excess"] < m["final_excess.rmsprop"] / 10
 
 
 def test_gradients_and_initialisation(quick_run):
     _, m = quick_run
-    assert m["grad_norms.sigmoid_glorot.factor_per_layer"] < 0.35      # about σ'(0) = 1/4
-    assert m["grad_norms.relu_n01.layer_1"] > 1e8                      # exploding
+    assert m["grad_norms.sigmoid_glorot.factor_per_layer"] < 0.35  # about σ'(0) = 1/4
+    assert m["grad_norms.relu_n01.layer_1"] > 1e8  # exploding
     assert 0.05 < m["grad_norms.relu_he.factor_per_layer"] < 1.5
     assert m["init.identical.weight_spread"] == 0.0 < m["init.glorot.weight_spread"]
     assert 0.1 < m["init.relu_he.last_layer_std"] / m["init.relu_he.layer_1_std"] < 10
     assert m["clipping.clipped.final_w"] == pytest.approx(0.5 ** (1 / 30), abs=1e-6)
-    assert m["clipping.unclipped.final_w"] is None          # NaN is recorded as null
+    assert m["clipping.unclipped.final_w"] is None  # NaN is recorded as null
 
 
 def test_keras_parts(quick_run):
     _, m = quick_run
     assert m["schedules.max_abs_diff"] < 1e-6
     for key in ("keras_sgd_m05", "keras_sgd_m0005", "keras_rmsprop"):
-        assert m[f"{key}.test_rmse"] < 0.4, key          # x₂ has standard deviation 1
+        assert m[f"{key}.test_rmse"] < 0.4, key  # x₂ has standard deviation 1
         assert m[f"{key}.epochs"] <= m["params.REG_EPOCHS"]
     assert m["ols.test_rmse"] < 0.2
     assert m["mnist.train_images"] == 6400
     assert m["mnist_adam.test_accuracy"] > 0.5
     assert m["mnist_adam_small_l2.test_accuracy"] > 0.5
-    assert m["mnist_adam.kernel2_norm"] < 22          # shrunk below a fresh kernel's norm
+    assert m["mnist_adam.kernel2_norm"] < 22  # shrunk below a fresh kernel's norm

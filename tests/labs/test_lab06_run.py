@@ -14,12 +14,16 @@ import sys
 
 import pytest
 
-QUICK_FIT_IMAGES = 2400      # TRAIN_LIMIT 3000 minus VALIDATION_SIZE 600 (the lab's quick overrides)
+QUICK_FIT_IMAGES = 2400  # TRAIN_LIMIT 3000 minus VALIDATION_SIZE 600 (the lab's quick overrides)
 
 
 def run_lab06(out, *extra, timeout=900):
-    proc = subprocess.run([sys.executable, "-m", "dlex", "run", "lab06", *extra, "--out", str(out)],
-                          capture_output=True, text=True, timeout=timeout)
+    proc = subprocess.run(
+        [sys.executable, "-m", "dlex", "run", "lab06", *extra, "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     return json.loads((out / "metrics.json").read_text())
 
@@ -48,8 +52,8 @@ def test_runs_on_the_labs_preferred_backend_when_installed(quick):
 
 def test_one_dimensional_convolution_and_shapes(quick):
     _, m = quick
-    assert m["conv1d.n"] == 80 and m["conv1d.valid_length"] == 78          # n − k + 1
-    assert m["conv1d.max_abs_diff_vs_keras"] < 1e-5                        # Keras in float32
+    assert m["conv1d.n"] == 80 and m["conv1d.valid_length"] == 78  # n − k + 1
+    assert m["conv1d.max_abs_diff_vs_keras"] < 1e-5  # Keras in float32
     assert m["conv1d.flip_matches_numpy"] is True
     assert m["conv1d.symmetric_kernel_flip_diff"] == 0.0
     assert m["shapes.combinations_checked"] == 192 and m["shapes.mismatches"] == 0
@@ -58,7 +62,7 @@ def test_one_dimensional_convolution_and_shapes(quick):
 def test_detection_pooling_and_two_dimensional_convolution(quick):
     _, m = quick
     assert m["detect.shift_equivariant"] is True
-    assert m["detect.pool_unchanged_by_one_shift"] == 8                    # half of 16 starts
+    assert m["detect.pool_unchanged_by_one_shift"] == 8  # half of 16 starts
     assert m["detect.max_abs_diff_vs_keras"] < 1e-6
     assert m["conv2d.max_abs_diff_vs_keras"] < 1e-4
     assert m["feature_maps.max_abs_diff_by_hand"] < 1e-4
@@ -82,8 +86,9 @@ def test_weight_reuse_and_best_network_chosen_on_validation(quick):
     best = m["summary.best_model"]
     assert best in ("cnn", "cnn_same", "cnn_practitioner")
     assert m["summary.best_test_accuracy"] == m[f"{best}.test_accuracy"]
-    assert m["summary.best_val_accuracy"] >= max(m["cnn.best_val_accuracy"],
-                                                 m["cnn_practitioner.best_val_accuracy"])
+    assert m["summary.best_val_accuracy"] >= max(
+        m["cnn.best_val_accuracy"], m["cnn_practitioner.best_val_accuracy"]
+    )
 
 
 def test_quick_training_is_far_above_chance(quick):
@@ -105,7 +110,7 @@ def test_full_run_meets_its_accuracy_and_time_targets(tmp_path, data_dir):
     assert m["cnn_practitioner.epochs_run"] == m["cnn_practitioner.best_epoch"] + 3
     assert m["cnn_practitioner.test_accuracy"] >= 0.991
     assert m["summary.best_model"] == "cnn_practitioner"
-    assert m["run.seconds"] < 720          # 543 s measured on a loaded 2-core machine (docs/performance.md)
+    assert m["run.seconds"] < 720  # 543 s measured on a loaded 2-core machine (docs/performance.md)
 
 
 @pytest.mark.slow

@@ -6,8 +6,12 @@ from dlex.runner.kernel_env import jax_cache_environment
 
 
 def test_cache_defaults_to_dlex_home_with_every_program_kept(monkeypatch, tmp_path):
-    for name in ("JAX_COMPILATION_CACHE_DIR", "JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS",
-                 "JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES", "JAX_COMPILATION_CACHE_MAX_SIZE"):
+    for name in (
+        "JAX_COMPILATION_CACHE_DIR",
+        "JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS",
+        "JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES",
+        "JAX_COMPILATION_CACHE_MAX_SIZE",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DLEX_HOME", str(tmp_path / "home"))
     env = jax_cache_environment()

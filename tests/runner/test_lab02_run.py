@@ -8,13 +8,18 @@ from pathlib import Path
 
 import pytest
 
-HEADLINE = ["model_a.test_accuracy", "model_b.best_val_accuracy",
-            "model_c.test_accuracy", "model_d.test_accuracy"]
+HEADLINE = [
+    "model_a.test_accuracy",
+    "model_b.best_val_accuracy",
+    "model_c.test_accuracy",
+    "model_d.test_accuracy",
+]
 
 
 def dlex_cli(*args, cwd=None, timeout=600):
-    return subprocess.run([sys.executable, "-m", "dlex", *args], capture_output=True, text=True,
-                          cwd=cwd, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "dlex", *args], capture_output=True, text=True, cwd=cwd, timeout=timeout
+    )
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +54,7 @@ def test_quick_run_writes_notebook_report_and_metrics(two_quick_runs):
     assert metrics["prep.sparse_vs_onehot_max_diff"] < 1e-6
     assert metrics["save_load.max_abs_diff"] == 0.0
     assert metrics["run.quick"] is True and metrics["run.ok"] is True
-    assert metrics["checks.lab02.ex1"] == 1 and metrics["checks.lab02.ex2"] == 1   # the reference solution
+    assert metrics["checks.lab02.ex1"] == 1 and metrics["checks.lab02.ex2"] == 1  # the reference solution
     assert metrics["params.EPOCHS_A"] == 2 and metrics["params.SEED_A"] == 9898
     assert metrics["versions.keras"].startswith("3.")
     assert any(key.startswith("seconds.model_a") for key in metrics)

@@ -9,9 +9,11 @@ from dlex.runner.parameters import INJECTED_TAG, inject, parse_assignment, read_
 
 def _nb(source):
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_markdown_cell("# t"),
-                nbformat.v4.new_code_cell(source, metadata={"tags": ["parameters"]}),
-                nbformat.v4.new_code_cell("print(EPOCHS)")]
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# t"),
+        nbformat.v4.new_code_cell(source, metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("print(EPOCHS)"),
+    ]
     return nb
 
 
@@ -41,8 +43,10 @@ def test_missing_parameters_cell_is_reported():
         inject(nb, {}, "quick")
 
 
-@pytest.mark.parametrize("text, expected", [("EPOCHS=3", ("EPOCHS", 3)), ("LR = 0.5", ("LR", 0.5)),
-                                            ("NAME=adam", ("NAME", "adam"))])
+@pytest.mark.parametrize(
+    "text, expected",
+    [("EPOCHS=3", ("EPOCHS", 3)), ("LR = 0.5", ("LR", 0.5)), ("NAME=adam", ("NAME", "adam"))],
+)
 def test_parse_assignment(text, expected):
     assert parse_assignment(text) == expected
 

@@ -29,7 +29,7 @@ def test_latest_run_sees_runs_of_the_whole_course(tmp_path):
     course = _run(tmp_path / "all-20261201-110000" / "lab02", {"run.ok": True})
     _run(tmp_path / "all-20261201-110000" / "lab03", {"run.ok": True})
     assert runs.latest_run("lab02", tmp_path) == course
-    os.utime(alone, None)                      # now the single-lab run is the newer one
+    os.utime(alone, None)  # now the single-lab run is the newer one
     assert runs.latest_run("lab02", tmp_path) == alone
     assert runs.latest_run("lab04", tmp_path) is None
 

@@ -88,7 +88,9 @@ def main() -> None:
 
     result = {"backend": keras.backend.backend(), "gemm_gflops": gemm_gflops(), "models": {}}
     for spec in resolve(args.models):
-        result["models"][spec.name] = time_model(spec, args.repeat, spec.name in args.lab_models, args.samples)
+        result["models"][spec.name] = time_model(
+            spec, args.repeat, spec.name in args.lab_models, args.samples
+        )
     print("DLEX-BENCH " + json.dumps(result), flush=True)
 
 

@@ -78,4 +78,4 @@ def from_padded(x, y, batch_size):
     the review's last 250 words exactly, which is what the lab's batches start from.
     """
     buckets = LabModel("lab07", "LengthBuckets", (define("length-buckets"),))()
-    return buckets([row[np.argmax(row != 0):] for row in np.asarray(x)], y, batch_size, seed=0)
+    return buckets([row[np.argmax(row != 0) :] for row in np.asarray(x)], y, batch_size, seed=0)

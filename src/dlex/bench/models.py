@@ -158,7 +158,9 @@ def _dense(hidden, l2=None, optimizer="rmsprop", dropout=0.0):
             layers.append(keras.layers.Dense(n, activation="relu", kernel_regularizer=_l2(penalty)))
             layers += [keras.layers.Dropout(dropout)] if i == 0 and dropout else []
         opt = optimizer() if callable(optimizer) else optimizer
-        return _sequential(layers + [keras.layers.Dense(10, activation="softmax")], "categorical_crossentropy", opt)
+        return _sequential(
+            layers + [keras.layers.Dense(10, activation="softmax")], "categorical_crossentropy", opt
+        )
 
     return build
 
@@ -178,7 +180,9 @@ def _adam_inverse_time():
     """Lab 5's Exercise 4 optimizer: Adam(1e-3) with Keras 2's decay=0.005."""
     import keras
 
-    return keras.optimizers.Adam(keras.optimizers.schedules.InverseTimeDecay(0.001, decay_steps=1, decay_rate=0.005))
+    return keras.optimizers.Adam(
+        keras.optimizers.schedules.InverseTimeDecay(0.001, decay_steps=1, decay_rate=0.005)
+    )
 
 
 def _regression_net(regularizer=(), dropout=0.0, batchnorm=False):
@@ -189,8 +193,11 @@ def _regression_net(regularizer=(), dropout=0.0, batchnorm=False):
 
         layers = [keras.Input(shape=(9,))]
         if batchnorm:
-            layers += [keras.layers.Dense(128), keras.layers.BatchNormalization(momentum=0.9),
-                       keras.layers.Activation("relu")]
+            layers += [
+                keras.layers.Dense(128),
+                keras.layers.BatchNormalization(momentum=0.9),
+                keras.layers.Activation("relu"),
+            ]
         else:
             penalty = _regularizer(*regularizer)
             layers.append(keras.layers.Dense(128, activation="relu", kernel_regularizer=penalty))
@@ -205,8 +212,12 @@ def _digit_classifier():
     """Lab 4's augmentation classifier (augmented copies are made outside the model)."""
     import keras
 
-    layers = [keras.Input(shape=(28, 28, 1)), keras.layers.Flatten(), keras.layers.Dense(256, activation="relu"),
-              keras.layers.Dense(10, activation="softmax")]
+    layers = [
+        keras.Input(shape=(28, 28, 1)),
+        keras.layers.Flatten(),
+        keras.layers.Dense(256, activation="relu"),
+        keras.layers.Dense(10, activation="softmax"),
+    ]
     return _sequential(layers, "sparse_categorical_crossentropy", metrics=())
 
 
@@ -216,9 +227,13 @@ def _gaussian_regression(optimizer):
     def build():
         import keras
 
-        layers = [keras.Input(shape=(1,)),
-                  keras.layers.Dense(128, activation="relu", kernel_regularizer=_l2(0.01)), keras.layers.Dropout(0.5),
-                  keras.layers.Dense(128, activation="relu", kernel_regularizer=_l2(0.01)), keras.layers.Dense(1)]
+        layers = [
+            keras.Input(shape=(1,)),
+            keras.layers.Dense(128, activation="relu", kernel_regularizer=_l2(0.01)),
+            keras.layers.Dropout(0.5),
+            keras.layers.Dense(128, activation="relu", kernel_regularizer=_l2(0.01)),
+            keras.layers.Dense(1),
+        ]
         return _sequential(layers, "mse", optimizer(), metrics=())
 
     return build
@@ -235,8 +250,12 @@ def _cnn(padding):
         for filters, pooled in ((32, True), (64, True), (64, False)):
             stack.append(layers.Conv2D(filters, (3, 3), activation="relu", padding=padding))
             stack += [layers.MaxPooling2D((2, 2))] if pooled else []
-        stack += [layers.Flatten(), layers.Dense(64, activation="relu", kernel_regularizer=_l2(0.01)),
-                  layers.Dropout(0.5), layers.Dense(10, activation="softmax")]
+        stack += [
+            layers.Flatten(),
+            layers.Dense(64, activation="relu", kernel_regularizer=_l2(0.01)),
+            layers.Dropout(0.5),
+            layers.Dense(10, activation="softmax"),
+        ]
         return _sequential(stack, "categorical_crossentropy")
 
     return build
@@ -265,8 +284,12 @@ def _imdb_classifier(recurrent=None, l2=0.01, dim=32):
 
         first = keras.Input(shape=(250,))
         middle = recurrent() if recurrent else keras.layers.Flatten()
-        layers = [first, keras.layers.Embedding(10000, dim, embeddings_regularizer=_l2(l2)), middle,
-                  keras.layers.Dense(1, activation="sigmoid")]
+        layers = [
+            first,
+            keras.layers.Embedding(10000, dim, embeddings_regularizer=_l2(l2)),
+            middle,
+            keras.layers.Dense(1, activation="sigmoid"),
+        ]
         return _sequential(layers, "binary_crossentropy")
 
     return build
@@ -276,10 +299,17 @@ def _imdb_classifier(recurrent=None, l2=0.01, dim=32):
 
 
 def _lab02():
-    return [ModelSpec(f"lab02.model_{name}", _dense(hidden, l2=l2), _mnist_flat, 128,
-                      dense_layers=_shape(hidden),
-                      lab_build=LabModel("lab02", f"model_{name}", (_build(f"model-{name}"),)))
-            for name, hidden, l2 in (("a", [512], None), ("c", [512, 512], None), ("d", [512, 512], 0.001))]
+    return [
+        ModelSpec(
+            f"lab02.model_{name}",
+            _dense(hidden, l2=l2),
+            _mnist_flat,
+            128,
+            dense_layers=_shape(hidden),
+            lab_build=LabModel("lab02", f"model_{name}", (_build(f"model-{name}"),)),
+        )
+        for name, hidden, l2 in (("a", [512], None), ("c", [512, 512], None), ("d", [512, 512], 0.001))
+    ]
 
 
 def _lab04():
@@ -287,9 +317,15 @@ def _lab04():
     compiled by the lab with ``steps_per_execution=20``; and its digit classifier."""
 
     def regression(name, *steps, model, batch_size=1, **plain):
-        return ModelSpec(f"lab04.{name}", _regression_net(**plain), _line_features, batch_size,
-                         dense_layers=_shape([128], inputs=9, outputs=1), fit_epochs=30,
-                         lab_build=LabModel("lab04", model, (_define("regression-net"), *steps)))
+        return ModelSpec(
+            f"lab04.{name}",
+            _regression_net(**plain),
+            _line_features,
+            batch_size,
+            dense_layers=_shape([128], inputs=9, outputs=1),
+            fit_epochs=30,
+            lab_build=LabModel("lab04", model, (_define("regression-net"), *steps)),
+        )
 
     built = "model = regression_net({})"
     return [
@@ -297,13 +333,31 @@ def _lab04():
         regression("nn_l2", _build("nn-l2"), model="model_l2", regularizer=("L2", 2.0)),
         regression("nn_l1", _build("nn-l1"), model="model_l1", regularizer=("L1", 10.0)),
         regression("nn_dropout", _build("nn-dropout"), model="model_dropout", dropout=0.5),
-        regression("nn_batchnorm", _code(built.format("batchnorm=True, bn_momentum=0.9")), model="model",
-                   batch_size=10, batchnorm=True),
-        regression("ex2", _build("ex2"), model="model_ex2", batch_size=10, regularizer=("L1L2", 50.0, 50.0),
-                   dropout=0.5),
-        ModelSpec("lab04.digits", _digit_classifier, _mnist_digits_small, 32, dense_layers=_shape([256]),
-                  lab_build=LabModel("lab04", "model", (_define("digit-classifier"),
-                                                        _code("model = digit_classifier(SEED_AUG)")))),
+        regression(
+            "nn_batchnorm",
+            _code(built.format("batchnorm=True, bn_momentum=0.9")),
+            model="model",
+            batch_size=10,
+            batchnorm=True,
+        ),
+        regression(
+            "ex2",
+            _build("ex2"),
+            model="model_ex2",
+            batch_size=10,
+            regularizer=("L1L2", 50.0, 50.0),
+            dropout=0.5,
+        ),
+        ModelSpec(
+            "lab04.digits",
+            _digit_classifier,
+            _mnist_digits_small,
+            32,
+            dense_layers=_shape([256]),
+            lab_build=LabModel(
+                "lab04", "model", (_define("digit-classifier"), _code("model = digit_classifier(SEED_AUG)"))
+            ),
+        ),
     ]
 
 
@@ -313,28 +367,60 @@ def _lab05():
     The lab builds the comparison's models in loops; the specs call its functions as
     those loops do."""
     regression = "model = regression_model()\nmodel.compile(optimizer=fits[{!r}][1](), loss='mse')"
-    comparison = [ModelSpec(f"lab05.{name}", _gaussian_regression(make), _gaussian_pairs, 30,
-                            dense_layers=_shape([128, 128], inputs=1, outputs=1),
-                            lab_build=LabModel("lab05", "model", (_define("keras-regression"),
-                                                                  _code(regression.format(name)))))
-                  for name, make in (("keras_sgd_m05", _optimizer("SGD", learning_rate=0.01, momentum=0.5)),
-                                     ("keras_sgd_m0005", _optimizer("SGD", learning_rate=0.01, momentum=0.005)),
-                                     ("keras_rmsprop", _optimizer("RMSprop", learning_rate=0.01)))]
-    compared = ("model = {}\nmodel.compile(optimizer={}, loss='categorical_crossentropy', "
-                "metrics=['accuracy'])")
+    comparison = [
+        ModelSpec(
+            f"lab05.{name}",
+            _gaussian_regression(make),
+            _gaussian_pairs,
+            30,
+            dense_layers=_shape([128, 128], inputs=1, outputs=1),
+            lab_build=LabModel(
+                "lab05", "model", (_define("keras-regression"), _code(regression.format(name)))
+            ),
+        )
+        for name, make in (
+            ("keras_sgd_m05", _optimizer("SGD", learning_rate=0.01, momentum=0.5)),
+            ("keras_sgd_m0005", _optimizer("SGD", learning_rate=0.01, momentum=0.005)),
+            ("keras_rmsprop", _optimizer("RMSprop", learning_rate=0.01)),
+        )
+    ]
+    compared = (
+        "model = {}\nmodel.compile(optimizer={}, loss='categorical_crossentropy', metrics=['accuracy'])"
+    )
     adam = "keras.optimizers.Adam(keras.optimizers.schedules.InverseTimeDecay(0.001, 1, 0.005))"
-    lab = {"mnist_adam": LabModel("lab05", "model_ex4", (_build("ex4"),)),
-           "mnist_adam_small_l2": LabModel("lab05", "model", (
-               _define("mnist-comparison"), _code(compared.format("mnist_model(0.001)", adam)))),
-           "mnist_rmsprop_lab02_d": LabModel("lab05", "model", (
-               _define("mnist-comparison"),
-               _code(compared.format("mnist_model(0.001, 0.001, dropout=False)",
-                                     "keras.optimizers.RMSprop()"))))}
-    mnist = [ModelSpec(f"lab05.{name}", _dense([512, 512], l2, opt, dropout), _mnist_flat, 128,
-                       dense_layers=_shape([512, 512]), lab_build=lab[name])
-             for name, l2, opt, dropout in (("mnist_adam", (None, 10.0), _adam_inverse_time, 0.5),
-                                            ("mnist_adam_small_l2", (None, 0.001), _adam_inverse_time, 0.5),
-                                            ("mnist_rmsprop_lab02_d", 0.001, "rmsprop", 0.0))]
+    lab = {
+        "mnist_adam": LabModel("lab05", "model_ex4", (_build("ex4"),)),
+        "mnist_adam_small_l2": LabModel(
+            "lab05",
+            "model",
+            (_define("mnist-comparison"), _code(compared.format("mnist_model(0.001)", adam))),
+        ),
+        "mnist_rmsprop_lab02_d": LabModel(
+            "lab05",
+            "model",
+            (
+                _define("mnist-comparison"),
+                _code(
+                    compared.format("mnist_model(0.001, 0.001, dropout=False)", "keras.optimizers.RMSprop()")
+                ),
+            ),
+        ),
+    }
+    mnist = [
+        ModelSpec(
+            f"lab05.{name}",
+            _dense([512, 512], l2, opt, dropout),
+            _mnist_flat,
+            128,
+            dense_layers=_shape([512, 512]),
+            lab_build=lab[name],
+        )
+        for name, l2, opt, dropout in (
+            ("mnist_adam", (None, 10.0), _adam_inverse_time, 0.5),
+            ("mnist_adam_small_l2", (None, 0.001), _adam_inverse_time, 0.5),
+            ("mnist_rmsprop_lab02_d", 0.001, "rmsprop", 0.0),
+        )
+    ]
     return comparison + mnist
 
 
@@ -342,22 +428,52 @@ def _lab06():
     """Lab 6 on TensorFlow: its two CNNs (50,000 images; 10,000 validate) and, for
     comparison, Lab 2's Model A and Lab 5's Exercise 4 network (all 60,000), which the lab runs
     50 steps per call (Model A also compiled with XLA)."""
-    lab = {"cnn": LabModel("lab06", "model_cnn", (_build("ex1"), _define("validation-split"),
-                                                  _build("ex2"))),
-           "cnn_same": LabModel("lab06", "model_same", (
-               _define("cnn-same"), _code("model_same = build_cnn('same')"), _build("cnn-same-train"))),
-           "dense_lab02_a": LabModel("lab06", "model", (_define("dense-models"),
-                                                        _code("model = dense_model_a()"))),
-           "dense_lab05_ex4": LabModel("lab06", "model", (_define("dense-models"),
-                                                          _code("model = dense_model_lab5()")))}
-    cnns = [ModelSpec(f"lab06.{name}", _cnn(padding), _mnist_images_fit, 128, lab_backend="tensorflow",
-                      lab_build=lab[name])
-            for name, padding in (("cnn", "valid"), ("cnn_same", "same"))]
+    lab = {
+        "cnn": LabModel("lab06", "model_cnn", (_build("ex1"), _define("validation-split"), _build("ex2"))),
+        "cnn_same": LabModel(
+            "lab06",
+            "model_same",
+            (_define("cnn-same"), _code("model_same = build_cnn('same')"), _build("cnn-same-train")),
+        ),
+        "dense_lab02_a": LabModel(
+            "lab06", "model", (_define("dense-models"), _code("model = dense_model_a()"))
+        ),
+        "dense_lab05_ex4": LabModel(
+            "lab06", "model", (_define("dense-models"), _code("model = dense_model_lab5()"))
+        ),
+    }
+    cnns = [
+        ModelSpec(
+            f"lab06.{name}",
+            _cnn(padding),
+            _mnist_images_fit,
+            128,
+            lab_backend="tensorflow",
+            lab_build=lab[name],
+        )
+        for name, padding in (("cnn", "valid"), ("cnn_same", "same"))
+    ]
     ex4 = ([512, 512], (None, 10.0), _adam_inverse_time, 0.5)
-    dense = [ModelSpec("lab06.dense_lab02_a", _dense([512]), _mnist_flat, 128, lab_backend="tensorflow",
-                       dense_layers=_shape([512]), lab_build=lab["dense_lab02_a"]),
-             ModelSpec("lab06.dense_lab05_ex4", _dense(*ex4), _mnist_flat, 128, lab_backend="tensorflow",
-                       dense_layers=_shape([512, 512]), lab_build=lab["dense_lab05_ex4"])]
+    dense = [
+        ModelSpec(
+            "lab06.dense_lab02_a",
+            _dense([512]),
+            _mnist_flat,
+            128,
+            lab_backend="tensorflow",
+            dense_layers=_shape([512]),
+            lab_build=lab["dense_lab02_a"],
+        ),
+        ModelSpec(
+            "lab06.dense_lab05_ex4",
+            _dense(*ex4),
+            _mnist_flat,
+            128,
+            lab_backend="tensorflow",
+            dense_layers=_shape([512, 512]),
+            lab_build=lab["dense_lab05_ex4"],
+        ),
+    ]
     return cnns + dense
 
 
@@ -372,18 +488,37 @@ def _lab07():
         ("gru_fixed", batch, _recurrent("GRU", l2=small), small, ("gru", "gru-fixed")),
         ("lstm", batch, _recurrent("LSTM", l2=small), small, ("lstm",)),
         ("gru_dropout", batch, _recurrent("GRU", dropout=0.5, recurrent_dropout=0.1), None, ("ex1",)),
-        ("bigru", batch, _recurrent("GRU", bidirectional=True, dropout=0.3, recurrent_dropout=0.02), 0.01,
-         ("ex2",)),
+        (
+            "bigru",
+            batch,
+            _recurrent("GRU", bidirectional=True, dropout=0.3, recurrent_dropout=0.02),
+            0.01,
+            ("ex2",),
+        ),
     ]
     variable = {"gru_dropout": "model_ex1", "bigru": "model_ex2"}
-    embedding = ModelSpec("lab07.embedding", _imdb_classifier(l2=0.01, dim=8), _imdb_padded, 256,
-                          lab_build=LabModel("lab07", "model_embedding", (_build("embedding"),)))
+    embedding = ModelSpec(
+        "lab07.embedding",
+        _imdb_classifier(l2=0.01, dim=8),
+        _imdb_padded,
+        256,
+        lab_build=LabModel("lab07", "model_embedding", (_build("embedding"),)),
+    )
     return [embedding] + [
-        ModelSpec(f"lab07.{name}", _imdb_classifier(make, l2), _imdb_padded, batch_size,
-                  lab_build=LabModel("lab07", variable.get(name, f"model_{name}"),
-                                     (_define("recurrent-classifier"), *map(_build, cells))),
-                  lab_data=from_padded)
-        for name, batch_size, make, l2, cells in recurrent]
+        ModelSpec(
+            f"lab07.{name}",
+            _imdb_classifier(make, l2),
+            _imdb_padded,
+            batch_size,
+            lab_build=LabModel(
+                "lab07",
+                variable.get(name, f"model_{name}"),
+                (_define("recurrent-classifier"), *map(_build, cells)),
+            ),
+            lab_data=from_padded,
+        )
+        for name, batch_size, make, l2, cells in recurrent
+    ]
 
 
 SPECS = {spec.name: spec for spec in _lab02() + _lab04() + _lab05() + _lab06() + _lab07()}

@@ -47,7 +47,10 @@ def _worker(backend: str, models: list[str], lab_models: list[str], repeat: int,
 
 
 def run(
-    models: list[str] | None = None, backends: list[str] | None = None, repeat: int = 3, samples: int | None = None
+    models: list[str] | None = None,
+    backends: list[str] | None = None,
+    repeat: int = 3,
+    samples: int | None = None,
 ) -> list[dict]:
     """One row per model: examples per epoch, median epoch seconds per backend, lab/plain
     ratio, GEMM floor. ``samples`` times only that many examples of each epoch."""

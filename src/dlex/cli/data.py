@@ -9,7 +9,7 @@ error (e.g. an unknown NAME). A file that is only missing is not an error for ``
 (the labs download it on first use); a bad one is, since every lab would refuse it.
 """
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -122,7 +122,7 @@ def status() -> None:
 @app.command()
 def fetch(
     name: Annotated[
-        Optional[str],
+        str | None,
         typer.Argument(
             metavar="[NAME]",
             help=f"One of {', '.join(registry.names())}; all of them if omitted.",
@@ -132,9 +132,7 @@ def fetch(
 ) -> None:
     """Download missing dataset files into the Keras cache, verified."""
     if name is not None and name not in registry.FILES:
-        _print_error(
-            f"Unknown dataset {name!r}.", f"Valid names: {', '.join(registry.names())}."
-        )
+        _print_error(f"Unknown dataset {name!r}.", f"Valid names: {', '.join(registry.names())}.")
         raise typer.Exit(2)
     out = _out()
     failed = 0
@@ -149,8 +147,7 @@ def fetch(
             out.print(f"{record.filename}: downloaded and verified: {record.path}", soft_wrap=True)
         else:
             out.print(
-                f"{record.filename}: already present ({record.source}) and verified: "
-                f"{record.path}",
+                f"{record.filename}: already present ({record.source}) and verified: {record.path}",
                 soft_wrap=True,
             )
     if failed:
@@ -166,9 +163,11 @@ def verify() -> None:
         _fail(exc)
     out = _out()
     if not records:
-        _print_error(f"No dataset files found, so nothing was verified. {_where()}",
-                     "run `dlex data fetch` to download them, or set DLEX_DATA_DIR to a folder that "
-                     "holds mnist.npz, imdb.npz and imdb_word_index.json.")
+        _print_error(
+            f"No dataset files found, so nothing was verified. {_where()}",
+            "run `dlex data fetch` to download them, or set DLEX_DATA_DIR to a folder that "
+            "holds mnist.npz, imdb.npz and imdb_word_index.json.",
+        )
         raise typer.Exit(1)
     out.print(_table(records, "Verified copies"))
     bad = [r for r in records if r.state == "bad"]

@@ -5,7 +5,6 @@ import platform
 import sys
 from importlib import metadata
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.console import Console
@@ -52,8 +51,13 @@ def versions_table(rows: list, lock: Path | None, every: bool) -> Table:
     colour = {environment.TESTED: "green", environment.NEWER: "yellow", environment.OLDER: "yellow"}
     for row in rows:
         if every or row.direct or row.status != environment.TESTED:
-            table.add_row(row.name, row.installed or "-", row.tested or "-", row.declared or "-",
-                          f"[{colour.get(row.status, 'red')}]{row.status}[/]")
+            table.add_row(
+                row.name,
+                row.installed or "-",
+                row.tested or "-",
+                row.declared or "-",
+                f"[{colour.get(row.status, 'red')}]{row.status}[/]",
+            )
     return table
 
 
@@ -63,21 +67,31 @@ def report_versions(lock: Path | None, every: bool = False) -> None:
     console.print(versions_table(rows, lock, every))
     off = [row for row in rows if row.status != environment.TESTED]
     for row in off:
-        console.print(f"{row.name} {row.installed or '(not installed)'}: {row.status} - {row.advice}",
-                      highlight=False)
+        console.print(
+            f"{row.name} {row.installed or '(not installed)'}: {row.status} - {row.advice}", highlight=False
+        )
     if not off:
         console.print("Every package is the version the course was tested with.")
     elif lock:
-        console.print("All at once, as tested: `make setup` in the course folder "
-                      f"(or: pip install -r {lock} --no-deps).", highlight=False)
+        console.print(
+            "All at once, as tested: `make setup` in the course folder "
+            f"(or: pip install -r {lock} --no-deps).",
+            highlight=False,
+        )
 
 
-def doctor(lock: Optional[Path] = typer.Option(None, "--lock", exists=True, dir_okay=False,
-                                               help="compare with this lock file (default: $DLEX_LOCK, "
-                                               "else the checkout's requirements.lock)"),
-           every: bool = typer.Option(False, "--all", help="list every locked package, not only "
-                                      "dlex's dependencies and those that differ"),
-           ) -> None:
+def doctor(
+    lock: Path | None = typer.Option(
+        None,
+        "--lock",
+        exists=True,
+        dir_okay=False,
+        help="compare with this lock file (default: $DLEX_LOCK, else the checkout's requirements.lock)",
+    ),
+    every: bool = typer.Option(
+        False, "--all", help="list every locked package, not only dlex's dependencies and those that differ"
+    ),
+) -> None:
     """Print Python, Keras, backend, devices, versions against the tested ones, and data status."""
     import dlex
 

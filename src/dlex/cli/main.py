@@ -1,23 +1,24 @@
 """``dlex``: list, run and open the labs, check the machine, manage data.
 
-    dlex list                 # the labs with estimated times
-    dlex run lab02 --quick    # execute a lab; writes notebook, report.html, metrics.json
-    dlex open lab02           # copy the lab notebook to ./dlex-work and start JupyterLab
-    dlex doctor               # Python, Keras, backend, devices, data
+dlex list                 # the labs with estimated times
+dlex run lab02 --quick    # execute a lab; writes notebook, report.html, metrics.json
+dlex open lab02           # copy the lab notebook to ./dlex-work and start JupyterLab
+dlex doctor               # Python, Keras, backend, devices, data
 """
 
 import sys
-from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from dlex.errors import DlexError
 
-app = typer.Typer(help="Deep Learning Explained: runnable, self-checking labs on Keras 3.",
-                  no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
+app = typer.Typer(
+    help="Deep Learning Explained: runnable, self-checking labs on Keras 3.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
 console = Console()
 err_console = Console(stderr=True)
 
@@ -37,7 +38,7 @@ def _register_subcommands() -> None:
     app.command("grade")(grading.grade_command)
 
 
-def main(argv: Optional[list[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     """Entry point: run the CLI; a DlexError is printed as a message, never a traceback."""
     _register_subcommands()
     try:

@@ -96,8 +96,7 @@ def download(spec: DatasetFile, dest_dir: Path, *, looked_in: str = "") -> Path:
     where = f" {looked_in}" if looked_in else ""
     if is_offline():
         raise DataUnavailableError(
-            f"{spec.filename} is not on this machine and downloads are off "
-            f"(DLEX_OFFLINE=1).{where}",
+            f"{spec.filename} is not on this machine and downloads are off (DLEX_OFFLINE=1).{where}",
             f"Unset DLEX_OFFLINE and run `dlex data fetch {spec.name}`, or copy "
             f"{spec.filename} into {dest_dir} (or a folder named by DLEX_DATA_DIR).",
         )

@@ -53,8 +53,7 @@ def _sha256(data) -> str:
 def _flatten(array: np.ndarray, key: str) -> Sequences:
     if array.dtype != object or array.ndim != 1:
         raise DataCorruptError(
-            f"{key} should be a 1-D object array of lists, got {array.dtype} "
-            f"with shape {array.shape}"
+            f"{key} should be a 1-D object array of lists, got {array.dtype} with shape {array.shape}"
         )
     lengths = np.fromiter((len(x) for x in array), dtype="<i4", count=len(array))
     total = int(lengths.sum(dtype=np.int64))
@@ -91,8 +90,7 @@ def _read(spec: DatasetFile, path: Path):
             labels = arrays[key]
             if labels.dtype != np.int64 or labels.ndim != 1:
                 raise DataCorruptError(
-                    f"{key} should be 1-D int64, got {labels.dtype} "
-                    f"with shape {labels.shape}"
+                    f"{key} should be 1-D int64, got {labels.dtype} with shape {labels.shape}"
                 )
             payload[key] = labels
     return payload
@@ -124,8 +122,7 @@ def _expected(spec: DatasetFile) -> str:
 
 def _bad(spec: DatasetFile, path: Path, reason: str, hint: str | None, label: str | None):
     return DataCorruptError(
-        f"{label or path} is not a good copy of {spec.title} ({spec.filename}): "
-        f"{reason}. {_expected(spec)}.",
+        f"{label or path} is not a good copy of {spec.title} ({spec.filename}): {reason}. {_expected(spec)}.",
         hint or f"Delete {path} and run `dlex data fetch {spec.name}`.",
     )
 
@@ -168,8 +165,7 @@ def read_verified(
     wrong = [k for k, want in spec.content_hashes.items() if got.get(k) != want]
     if wrong:
         details = "; ".join(
-            f"{k} content sha256 {got.get(k, 'missing')[:12]}… "
-            f"≠ official {spec.content_hashes[k][:12]}…"
+            f"{k} content sha256 {got.get(k, 'missing')[:12]}… ≠ official {spec.content_hashes[k][:12]}…"
             for k in wrong
         )
         raise _bad(

@@ -83,9 +83,7 @@ def _readinto_exact(fp, buffer) -> None:
     while filled < len(view):
         n = fp.readinto(view[filled:])
         if not n:
-            raise DataCorruptError(
-                f"an array's data is cut short ({filled} of {len(view)} bytes)"
-            )
+            raise DataCorruptError(f"an array's data is cut short ({filled} of {len(view)} bytes)")
         filled += n
 
 
@@ -100,13 +98,11 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> np.ndarray:
                 array = RestrictedUnpickler(io.BytesIO(fp.read())).load()
             if not isinstance(array, np.ndarray) or array.dtype != dtype:
                 raise DataCorruptError(
-                    f"{info.filename} does not unpickle to the {dtype} array its "
-                    "header announces"
+                    f"{info.filename} does not unpickle to the {dtype} array its header announces"
                 )
             if array.shape != tuple(shape):
                 raise DataCorruptError(
-                    f"{info.filename} unpickles to shape {array.shape}, "
-                    f"its header says {tuple(shape)}"
+                    f"{info.filename} unpickles to shape {array.shape}, its header says {tuple(shape)}"
                 )
             return array
         count = math.prod(shape)
@@ -145,14 +141,11 @@ def read_npz(path, members=None) -> dict[str, np.ndarray]:
         raise
     except zipfile.BadZipFile as exc:
         raise DataCorruptError(
-            f"it is not a readable .npz (zip) archive, so it is probably truncated "
-            f"or damaged ({exc})"
+            f"it is not a readable .npz (zip) archive, so it is probably truncated or damaged ({exc})"
         ) from exc
     except (EOFError, zlib.error, ValueError, OSError) as exc:
         raise DataCorruptError(
             f"it could not be read as an .npz archive ({type(exc).__name__}: {exc})"
         ) from exc
     except Exception as exc:  # anything a damaged pickle stream can raise
-        raise DataCorruptError(
-            f"its data could not be decoded ({type(exc).__name__}: {exc})"
-        ) from exc
+        raise DataCorruptError(f"its data could not be decoded ({type(exc).__name__}: {exc})") from exc

@@ -111,9 +111,7 @@ def _check(spec: DatasetFile, place: Location) -> FileStatus:
 
 
 def _missing(spec: DatasetFile) -> FileStatus:
-    return FileStatus(
-        spec.name, spec.filename, None, None, None, "missing", looked_in(spec)
-    )
+    return FileStatus(spec.name, spec.filename, None, None, None, "missing", looked_in(spec))
 
 
 def _specs(name: str | None) -> list[DatasetFile]:
@@ -139,21 +137,13 @@ def load(name: str):
 def status(name: str | None = None) -> list[FileStatus]:
     """For each dataset file (or just ``name``): the copy that would be used,
     verified, or a ``missing`` record."""
-    return [
-        _check(spec, place) if (place := find(spec)) else _missing(spec)
-        for spec in _specs(name)
-    ]
+    return [_check(spec, place) if (place := find(spec)) else _missing(spec) for spec in _specs(name)]
 
 
 def verify(name: str | None = None) -> list[FileStatus]:
     """Verify every copy present, in every location (also copies that a copy
     earlier in the look-up order hides). Files present nowhere are not listed."""
-    return [
-        _check(spec, place)
-        for spec in _specs(name)
-        for place in locations(spec)
-        if place.path.is_file()
-    ]
+    return [_check(spec, place) for spec in _specs(name) for place in locations(spec) if place.path.is_file()]
 
 
 def fetch(name: str | None = None) -> list[FileStatus]:

@@ -16,19 +16,34 @@ def gradebook_csv(lab: str, reports: list) -> str:
     writer = csv.writer(buffer)
     writer.writerow(["submission", *ids, "total", "max", "status", "file"])
     for r in reports:
-        writer.writerow([r.id, *[f"{r.score(i):g}" for i in ids], f"{r.total:g}",
-                         f"{r.max_total:g}", r.status, r.path])
+        writer.writerow(
+            [r.id, *[f"{r.score(i):g}" for i in ids], f"{r.total:g}", f"{r.max_total:g}", r.status, r.path]
+        )
     return buffer.getvalue()
 
 
 def gradescope_results(report) -> dict:
     """Gradescope's autograder ``results.json`` for one submission."""
-    return {"score": report.total,
-            "output": "\n".join([f"{report.lab}: {report.total:g}/{report.max_total:g} points",
-                                 *[f"note: {n}" for n in report.notes]]),
-            "stdout_visibility": "hidden",
-            "tests": [{"name": f"{r.id}: {r.title}", "score": r.score, "max_score": r.points,
-                       "output": format_result(r), "visibility": "visible"} for r in report.results]}
+    return {
+        "score": report.total,
+        "output": "\n".join(
+            [
+                f"{report.lab}: {report.total:g}/{report.max_total:g} points",
+                *[f"note: {n}" for n in report.notes],
+            ]
+        ),
+        "stdout_visibility": "hidden",
+        "tests": [
+            {
+                "name": f"{r.id}: {r.title}",
+                "score": r.score,
+                "max_score": r.points,
+                "output": format_result(r),
+                "visibility": "visible",
+            }
+            for r in report.results
+        ],
+    }
 
 
 def _write_json(path: Path, data) -> None:
@@ -38,8 +53,7 @@ def _write_json(path: Path, data) -> None:
     os.replace(tmp, path)
 
 
-def write_outputs(out: Path, lab: str, reports: list, gradescope: bool = False
-                  ) -> dict:
+def write_outputs(out: Path, lab: str, reports: list, gradescope: bool = False) -> dict:
     """``gradebook.csv``, ``feedback/<id>.json`` and, with ``gradescope``, ``results.json``."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)

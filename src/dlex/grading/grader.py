@@ -51,7 +51,7 @@ class GradeOptions:
     jobs: int = 1
     limits: sandbox.Limits = field(default_factory=sandbox.Limits)
     allow_network: bool = False
-    isolate: bool = True            # False: `dlex check`, the learner's own notebook
+    isolate: bool = True  # False: `dlex check`, the learner's own notebook
     keep_workdirs: bool = False
 
 
@@ -80,10 +80,18 @@ class SubmissionReport:
         return next((r.score for r in self.results if r.id == exercise_id), 0.0)
 
     def to_dict(self) -> dict:
-        return {"submission": self.id, "path": self.path, "lab": self.lab, "status": self.status,
-                "total": self.total, "max_total": self.max_total, "notes": self.notes,
-                "seconds": self.seconds, "exercises": [r.to_dict() for r in self.results],
-                "run": self.run}
+        return {
+            "submission": self.id,
+            "path": self.path,
+            "lab": self.lab,
+            "status": self.status,
+            "total": self.total,
+            "max_total": self.max_total,
+            "notes": self.notes,
+            "seconds": self.seconds,
+            "exercises": [r.to_dict() for r in self.results],
+            "run": self.run,
+        }
 
     def feedback_text(self) -> str:
         parts = [f"{self.lab}: {self.total:g}/{self.max_total:g} points"]
@@ -93,6 +101,7 @@ class SubmissionReport:
 
 
 # --------------------------------------------------------------------------- one run
+
 
 def _cell_label(nb, index) -> str:
     """``the cell starting "grid = x.reshape(…)"``: how a learner finds the cell."""
@@ -114,20 +123,25 @@ def _run_notes(record: sandbox.RunRecord, nb) -> tuple[list[str], str]:
         notes.append(f"the sandbox could not be set up ({failed.get('error')})")
         status = "not run"
     elif record.killed and not executed:
-        notes.append(f"the grader stopped your notebook: {record.killed}; nothing could be "
-                     "checked")
+        notes.append(f"the grader stopped your notebook: {record.killed}; nothing could be checked")
         status = "killed"
     elif not executed:
-        notes.append("your notebook's kernel could not be started or the run ended early "
-                     f"(exit status {record.returncode}); nothing could be checked")
+        notes.append(
+            "your notebook's kernel could not be started or the run ended early "
+            f"(exit status {record.returncode}); nothing could be checked"
+        )
         status = "not run"
     elif executed.get("status") == "error":
-        notes.append(f"your notebook stopped at {where} with {executed.get('ename')}: "
-                     f"{executed.get('evalue')}; cells after it did not run")
+        notes.append(
+            f"your notebook stopped at {where} with {executed.get('ename')}: "
+            f"{executed.get('evalue')}; cells after it did not run"
+        )
         status = "stopped"
     elif executed.get("status") == "dead":
-        notes.append(f"the kernel died at {where} (the notebook exited, killed its kernel, or "
-                     "ran out of memory), so nothing could be checked")
+        notes.append(
+            f"the kernel died at {where} (the notebook exited, killed its kernel, or "
+            "ran out of memory), so nothing could be checked"
+        )
         status = "kernel died"
     elif executed.get("status") == "timeout":
         notes.append(f"{where} ran past the time limit")
@@ -136,18 +150,23 @@ def _run_notes(record: sandbox.RunRecord, nb) -> tuple[list[str], str]:
         notes.append(f"the grader stopped your notebook after it ran: {record.killed}")
         status = "killed"
     if executed.get("output_dropped"):
-        notes.append(f"your notebook printed more than the grader keeps; "
-                     f"{executed['output_dropped']:,} bytes of output were left out")
+        notes.append(
+            f"your notebook printed more than the grader keeps; "
+            f"{executed['output_dropped']:,} bytes of output were left out"
+        )
     probed = record.event("probed") or {}
     if executed and executed.get("alive") and probed.get("status") == "error":
-        notes.append("the grader could not examine your objects: the kernel raised "
-                     f"{probed.get('ename')}: {probed.get('evalue')} (did the notebook change "
-                     "dlex or Python itself?)")
+        notes.append(
+            "the grader could not examine your objects: the kernel raised "
+            f"{probed.get('ename')}: {probed.get('evalue')} (did the notebook change "
+            "dlex or Python itself?)"
+        )
     return notes, status
 
 
-def grade_one(lab, path: Path, submission_id: str, options: GradeOptions,
-              isolation: sandbox.Isolation, base: Path) -> SubmissionReport:
+def grade_one(
+    lab, path: Path, submission_id: str, options: GradeOptions, isolation: sandbox.Isolation, base: Path
+) -> SubmissionReport:
     started = time.monotonic()
     exercise_list = exercises(lab.name)
     report = SubmissionReport(submission_id, str(path), lab.name, [])
@@ -165,14 +184,22 @@ def grade_one(lab, path: Path, submission_id: str, options: GradeOptions,
         uid = sandbox.new_uid() if isolation.drop_uid else None
         sandbox.prepare_workdir(workdir, uid)
         limits = options.limits
-        cgroup = (sandbox.make_cgroup(f"dlex-{workdir.name}", limits.processes())
-                  if options.isolate else None)
+        cgroup = sandbox.make_cgroup(f"dlex-{workdir.name}", limits.processes()) if options.isolate else None
         config = sandbox.WorkerConfig(
-            mode="grade", lab=lab.name, workdir=str(workdir), notebook=SUBMISSION_NAME,
-            isolate=isolation.network_blocked, uid=uid, expose=sandbox.python_paths(sandbox_data_dir()),
-            cgroup=cgroup, limits=sandbox.rlimits_for(limits, isolation) if options.isolate else {},
+            mode="grade",
+            lab=lab.name,
+            workdir=str(workdir),
+            notebook=SUBMISSION_NAME,
+            isolate=isolation.network_blocked,
+            uid=uid,
+            expose=sandbox.python_paths(sandbox_data_dir()),
+            cgroup=cgroup,
+            limits=sandbox.rlimits_for(limits, isolation) if options.isolate else {},
             env=graded_environment(workdir, options.quick, kernel_backend(lab), options.isolate),
-            output_bytes=limits.output_kb * 1024, cell_timeout=int(limits.timeout_s) + 60, probe_timeout=300)
+            output_bytes=limits.output_kb * 1024,
+            cell_timeout=int(limits.timeout_s) + 60,
+            probe_timeout=300,
+        )
         challenge: dict = {}
 
         def on_event(event):
@@ -205,12 +232,19 @@ def grade_one(lab, path: Path, submission_id: str, options: GradeOptions,
                 report.results = [_judge(e, found, challenge["value"], forced) for e in exercise_list]
         judged = time.monotonic() - judge_start
         report.notes, report.status = notes, status
-        report.run = {"seconds": record.seconds, "killed": record.killed,
-                      "returncode": record.returncode, "peak_memory_mb": record.peak_rss_mb,
-                      "peak_tasks": record.peak_tasks, "cgroup": bool(cgroup),
-                      "isolation": isolation.describe(),
-                      "parameters": forced, "events": record.events[:6], "log_tail": record.log[-4000:],
-                      "judge_seconds": round(judged, 2)}
+        report.run = {
+            "seconds": record.seconds,
+            "killed": record.killed,
+            "returncode": record.returncode,
+            "peak_memory_mb": record.peak_rss_mb,
+            "peak_tasks": record.peak_tasks,
+            "cgroup": bool(cgroup),
+            "isolation": isolation.describe(),
+            "parameters": forced,
+            "events": record.events[:6],
+            "log_tail": record.log[-4000:],
+            "judge_seconds": round(judged, 2),
+        }
     finally:
         if not options.keep_workdirs:
             shutil.rmtree(workdir, ignore_errors=True)
@@ -239,20 +273,19 @@ def _judge(exercise, found: evidence_files.EvidenceBundle, challenge: Challenge,
 
 # --------------------------------------------------------------------------- many runs
 
-def grade(lab_name: str, paths, options: GradeOptions | None = None, on_done=None
-          ) -> list[SubmissionReport]:
+
+def grade(lab_name: str, paths, options: GradeOptions | None = None, on_done=None) -> list[SubmissionReport]:
     """Grade every submission (``jobs`` at a time); one failing never stops the others."""
     from dlex.labs.catalog import get_lab
 
     options = options or GradeOptions()
     lab = get_lab(lab_name)
-    exercises(lab.name)                       # a clear error if the lab has no exercises
+    exercises(lab.name)  # a clear error if the lab has no exercises
     files = submission_files(paths)
     ids = submission_ids(files)
-    isolation = (sandbox.detect(options.allow_network) if options.isolate
-                 else sandbox.Isolation("none"))
+    isolation = sandbox.detect(options.allow_network) if options.isolate else sandbox.Isolation("none")
     base = Path(tempfile.mkdtemp(prefix="dlex-grade-"))
-    os.chmod(base, 0o711)                     # sandbox users may enter their own folder only
+    os.chmod(base, 0o711)  # sandbox users may enter their own folder only
     threading.Thread(target=_warm_up, args=(lab.name,), daemon=True).start()
 
     def one(item):
@@ -261,9 +294,14 @@ def grade(lab_name: str, paths, options: GradeOptions | None = None, on_done=Non
             report = grade_one(lab, path, submission_id, options, isolation, base)
         except Exception as exc:  # noqa: BLE001 - a grader bug on one file must not stop the rest
             reason = f"the grader failed on this submission ({type(exc).__name__}: {exc})"
-            report = SubmissionReport(submission_id, str(path), lab.name,
-                                      [failed_result(e, reason) for e in exercises(lab.name)],
-                                      [reason], "grader error")
+            report = SubmissionReport(
+                submission_id,
+                str(path),
+                lab.name,
+                [failed_result(e, reason) for e in exercises(lab.name)],
+                [reason],
+                "grader error",
+            )
         report.run.setdefault("isolation", isolation.describe())
         if on_done:
             on_done(report)

@@ -20,7 +20,7 @@ import json
 import os
 import tempfile
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from dlex.paths import user_data_dir
@@ -33,7 +33,7 @@ def path() -> Path:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _empty() -> dict:
@@ -108,14 +108,20 @@ def _lab(data: dict, lab: str) -> dict:
     return entry
 
 
-def record_exercise(exercise_id: str, passed: bool, score: float, points: float,
-                    via: str = "notebook") -> None:
+def record_exercise(
+    exercise_id: str, passed: bool, score: float, points: float, via: str = "notebook"
+) -> None:
     lab = exercise_id.split(".")[0]
 
     def change(data):
         _lab(data, lab)["exercises"][exercise_id] = {
-            "passed": bool(passed), "score": float(score), "points": float(points),
-            "at": _now(), "via": via}
+            "passed": bool(passed),
+            "score": float(score),
+            "points": float(points),
+            "at": _now(),
+            "via": via,
+        }
+
     update(change)
 
 
@@ -129,13 +135,22 @@ def record_answers(verdicts: list) -> None:
         for verdict in checked:
             lab = verdict.question_id.split(".")[0]
             _lab(data, lab)["questions"][verdict.question_id] = {
-                "correct": bool(verdict.correct), "at": _now()}
+                "correct": bool(verdict.correct),
+                "at": _now(),
+            }
+
     update(change)
 
 
 def record_run(lab: str, metrics_path: Path, ok: bool, quick: bool | None = None) -> None:
     """Remember the latest run of ``lab`` (``dlex run`` may call this after writing metrics)."""
+
     def change(data):
-        _lab(data, lab)["last_run"] = {"at": _now(), "ok": bool(ok), "quick": quick,
-                                       "path": str(Path(metrics_path).resolve())}
+        _lab(data, lab)["last_run"] = {
+            "at": _now(),
+            "ok": bool(ok),
+            "quick": quick,
+            "path": str(Path(metrics_path).resolve()),
+        }
+
     update(change)

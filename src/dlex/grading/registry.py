@@ -10,7 +10,7 @@ from dlex.grading.exercises.declarations import Exercise
 def lab_module(lab: str):
     """The grading module of ``lab`` (``lab02``); a DlexError if the lab has none."""
     name = str(lab)
-    if not re.fullmatch(r"lab\d\d", name):     # lab2, 02 … (the catalog is slow to import)
+    if not re.fullmatch(r"lab\d\d", name):  # lab2, 02 … (the catalog is slow to import)
         from dlex.labs.catalog import get_lab
 
         name = get_lab(lab).name
@@ -19,8 +19,10 @@ def lab_module(lab: str):
     except ModuleNotFoundError as exc:
         if exc.name != f"dlex.grading.labs.{name}":
             raise
-        raise DlexError(f"{name} has no exercises or questions yet",
-                        "see `dlex list`; exercises are declared in dlex/grading/labs/") from None
+        raise DlexError(
+            f"{name} has no exercises or questions yet",
+            "see `dlex list`; exercises are declared in dlex/grading/labs/",
+        ) from None
 
 
 def graded_labs() -> list[str]:

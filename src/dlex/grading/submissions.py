@@ -71,13 +71,16 @@ def apply_parameters(nb, lab, options) -> tuple[dict, list[str]]:
         index = parameters.parameters_cell_index(nb)
         known = parameters.read_parameters(nb.cells[index].source)
     except LabError as exc:
-        return {}, [f"the lab's parameters were not applied ({exc.message}); the notebook ran "
-                    "with its own settings"]
+        return {}, [
+            f"the lab's parameters were not applied ({exc.message}); the notebook ran with its own settings"
+        ]
     usable = {k: v for k, v in chosen.items() if k in known}
     notes = []
     if set(chosen) - set(usable):
-        notes.append("parameters missing from your parameters cell were not set: "
-                     + ", ".join(sorted(set(chosen) - set(usable))))
+        notes.append(
+            "parameters missing from your parameters cell were not set: "
+            + ", ".join(sorted(set(chosen) - set(usable)))
+        )
     label = "dlex grade (quick parameters)" if options.quick else "dlex grade --set"
     parameters.inject(nb, usable, label)
     return usable, notes

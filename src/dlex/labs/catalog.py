@@ -33,8 +33,13 @@ if TYPE_CHECKING:  # nbformat pulls in jsonschema's format checkers: 2 s to impo
     import nbformat
 
 LAB_DIR = Path(__file__).parent
-_REQUIRED = {"lab": int, "title": str, "description": str,
-             "minutes_full": (int, float), "minutes_quick": (int, float)}
+_REQUIRED = {
+    "lab": int,
+    "title": str,
+    "description": str,
+    "minutes_full": (int, float),
+    "minutes_quick": (int, float),
+}
 BACKENDS = ("jax", "tensorflow", "torch")
 
 
@@ -61,8 +66,10 @@ class Lab:
         cells = [cell for cell in code_cells(self.path) if cell.name]
         unknown = [name for name in names if name not in {cell.name for cell in cells}]
         if unknown:
-            raise LabError(f"{self.name} has no cell named {', '.join(map(repr, unknown))}",
-                           f"named cells of {self.name}: {', '.join(cell.name for cell in cells)}")
+            raise LabError(
+                f"{self.name} has no cell named {', '.join(map(repr, unknown))}",
+                f"named cells of {self.name}: {', '.join(cell.name for cell in cells)}",
+            )
         return [cell for cell in cells if cell.name in names]
 
     def code(self, *names: str) -> str:
@@ -79,13 +86,16 @@ class Lab:
         chosen = set(self._cells(names))
         parameters = [cell for cell in code_cells(self.path) if "parameters" in cell.tags]
         if len(parameters) != 1:
-            raise LabError(f"{self.name}: {len(parameters)} code cells tagged 'parameters'",
-                           "tag exactly one")
+            raise LabError(
+                f"{self.name}: {len(parameters)} code cells tagged 'parameters'", "tag exactly one"
+            )
         known = _assigned(parameters[0].source)
         unknown = sorted(set(overrides or {}) - known)
         if unknown:
-            raise LabError(f"unknown lab parameter(s): {', '.join(unknown)}",
-                           f"parameters of this lab: {', '.join(sorted(known))}")
+            raise LabError(
+                f"unknown lab parameter(s): {', '.join(unknown)}",
+                f"parameters of this lab: {', '.join(sorted(known))}",
+            )
         for cell in code_cells(self.path):
             if cell in chosen or cell == parameters[0]:
                 label = cell.name or "parameters"
@@ -103,33 +113,52 @@ class Lab:
 
 def _assigned(source: str) -> set[str]:
     """The names a cell assigns at its top level."""
-    return {target.id for node in ast.parse(source).body if isinstance(node, ast.Assign)
-            for target in node.targets if isinstance(target, ast.Name)}
+    return {
+        target.id
+        for node in ast.parse(source).body
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
 
 
 def _validate(path: Path, meta: dict) -> Lab:
     header = meta.get("dlex")
     if not isinstance(header, dict):
-        raise LabError(f"{path.name}: no 'dlex' block in the jupytext header",
-                       "add the header described in dlex/labs/catalog.py")
+        raise LabError(
+            f"{path.name}: no 'dlex' block in the jupytext header",
+            "add the header described in dlex/labs/catalog.py",
+        )
     for key, kind in _REQUIRED.items():
         if not isinstance(header.get(key), kind):
-            raise LabError(f"{path.name}: header field '{key}' is missing or of the wrong type",
-                           f"set '{key}' in the lab's dlex header")
+            raise LabError(
+                f"{path.name}: header field '{key}' is missing or of the wrong type",
+                f"set '{key}' in the lab's dlex header",
+            )
     quick = header.get("quick", {})
     if not isinstance(quick, dict) or not all(k.isidentifier() for k in quick):
         raise LabError(f"{path.name}: 'quick' must map parameter names to values")
     backend = header.get("backend")
     if backend is not None and backend not in BACKENDS:
-        raise LabError(f"{path.name}: header field 'backend' is {backend!r}",
-                       f"use one of {', '.join(BACKENDS)}, or leave it out")
+        raise LabError(
+            f"{path.name}: header field 'backend' is {backend!r}",
+            f"use one of {', '.join(BACKENDS)}, or leave it out",
+        )
     headline = header.get("headline", [])
     if not isinstance(headline, list) or not all(isinstance(k, str) for k in headline):
         raise LabError(f"{path.name}: header field 'headline' must be a list of metric names")
-    return Lab(number=header["lab"], name=f"lab{header['lab']:02d}", title=header["title"],
-               description=header["description"], minutes_full=float(header["minutes_full"]),
-               minutes_quick=float(header["minutes_quick"]), path=path, quick=dict(quick),
-               backend=backend, headline=tuple(headline))
+    return Lab(
+        number=header["lab"],
+        name=f"lab{header['lab']:02d}",
+        title=header["title"],
+        description=header["description"],
+        minutes_full=float(header["minutes_full"]),
+        minutes_quick=float(header["minutes_quick"]),
+        path=path,
+        quick=dict(quick),
+        backend=backend,
+        headline=tuple(headline),
+    )
 
 
 def read_header(path: Path) -> dict:

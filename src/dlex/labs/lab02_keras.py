@@ -42,9 +42,10 @@
 # %% part="setup"
 import time
 
-import dlex
 import keras
 import numpy as np
+
+import dlex
 from dlex import plots
 
 print(f"Keras {keras.__version__} on the {keras.backend.backend()} backend")

@@ -49,13 +49,14 @@
 # %% part="setup"
 import time
 
-import dlex
 import keras
 import numpy as np
 import sklearn.metrics
+from scipy.stats import norm
+
+import dlex
 from dlex import plots
 from dlex.scratch import activations, losses, metrics, network, optim
-from scipy.stats import norm
 
 print(f"Keras {keras.__version__} on the {keras.backend.backend()} backend")
 
@@ -132,7 +133,7 @@ x_reg = rng.uniform(-1, 1, size=(200, 2))
 y_reg = x_reg @ np.array([3.0, -2.0]) + 0.5 + 0.1 * rng.standard_normal(200)
 
 w, b, alpha = np.zeros(2), 0.0, 0.5
-for step in range(100):
+for _ in range(100):
     y_hat = x_reg @ w + b                                  # representation: affine map
     error = y_hat - y_reg
     w = w - alpha * (2 / len(x_reg)) * x_reg.T @ error     # learning: a step against the gradient
@@ -617,7 +618,7 @@ ex1_scale = float(np.sum(ex1_outputs * ex1_targets) / np.sum(ex1_outputs ** 2))
 
 # %% part="ex1-report"
 outputs = ex1_forward(ex1_cases)
-print("  x1  x2  x1 − x2   sigmoid net   rescaled (c = %.4f)" % ex1_scale)
+print(f"  x1  x2  x1 − x2   sigmoid net   rescaled (c = {ex1_scale:.4f})")
 for (x1, x2), t, y in zip(ex1_cases, ex1_targets, outputs):
     print(f"{x1:4.0f}{x2:4.0f}  {t:7.0f}  {y:12.4f}  {ex1_scale * y:12.4f}")
 print(f"largest error: {np.max(np.abs(outputs - ex1_targets)):.4f} as is, "

@@ -48,14 +48,14 @@ import itertools
 import time
 from types import SimpleNamespace
 
-import dlex
 import keras
 import numpy as np
-from dlex import plots
-from dlex import scratch
 import sklearn
 from sklearn.linear_model import Lasso, LinearRegression, Ridge
 from sklearn.preprocessing import StandardScaler
+
+import dlex
+from dlex import plots, scratch
 
 print(f"Keras {keras.__version__} on the {keras.backend.backend()} backend")
 

@@ -39,19 +39,19 @@
 
 # %% part="setup"
 import json
-import os
 import time
 from pathlib import Path
 
-import dlex
 import ipywidgets as widgets
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
+from IPython.display import display
+
+import dlex
 from dlex import plots
 from dlex.scratch import optim
 from dlex.scratch.network import MLP
-from IPython.display import display
 
 print(f"Keras {keras.__version__} on the {keras.backend.backend()} backend")
 
@@ -200,8 +200,8 @@ def hessian_fd(f, point, h=1e-3):
 hessians = {}
 for name, A in (("euclidean", A_E), ("mahalanobis", A_M)):
     analytic = 2 * A
-    numeric = hessian_fd(lambda mu: loss_and_grad(mu, X, A)[0], START)
-    numeric_at_mean = hessian_fd(lambda mu: loss_and_grad(mu, X, A)[0], x_bar)
+    numeric = hessian_fd(lambda mu, A=A: loss_and_grad(mu, X, A)[0], START)
+    numeric_at_mean = hessian_fd(lambda mu, A=A: loss_and_grad(mu, X, A)[0], x_bar)
     eigenvalues = np.linalg.eigvalsh(analytic)
     kappa = eigenvalues.max() / eigenvalues.min()
     error = max(np.abs(numeric - analytic).max(), np.abs(numeric_at_mean - analytic).max())
@@ -1083,7 +1083,7 @@ schedules = {
         optim.ExponentialDecay(0.01, 100, 0.5, staircase=True)),
 }
 schedule_error = 0.0
-for label, (keras_schedule, numpy_schedule) in schedules.items():
+for keras_schedule, numpy_schedule in schedules.values():
     keras_values = keras.ops.convert_to_numpy(keras_schedule(schedule_steps))
     schedule_error = max(schedule_error, float(np.max(np.abs(keras_values - numpy_schedule(schedule_steps)))))
 print(f"largest difference between the Keras and NumPy schedules over {STEPS} steps: {schedule_error:.1e}")

@@ -52,9 +52,10 @@
 # %% part="setup"
 import time
 
-import dlex
 import keras
 import numpy as np
+
+import dlex
 from dlex import plots
 from dlex.scratch import conv, pool
 

@@ -50,13 +50,13 @@
 # not depend on the backend beyond rounding.
 
 # %% part="setup"
-import re
 import time
 from collections import Counter
 
-import dlex
 import keras
 import numpy as np
+
+import dlex
 from dlex import plots
 from dlex.scratch import rnn
 

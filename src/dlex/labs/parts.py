@@ -55,11 +55,14 @@ def code_cells(path: Path) -> tuple[Cell, ...]:
         meta = _metadata(marker)
         name = meta.get("part")
         if name is not None and name in seen:
-            raise LabError(f"{path.name} line {start + 1}: a second cell named {name!r}",
-                           "give each cell its own part name")
+            raise LabError(
+                f"{path.name} line {start + 1}: a second cell named {name!r}",
+                "give each cell its own part name",
+            )
         seen.add(name)
-        cells.append(Cell(name, tuple(meta.get("tags", ())), "\n".join(lines[start + 1:end]).strip("\n"),
-                          start + 1))
+        cells.append(
+            Cell(name, tuple(meta.get("tags", ())), "\n".join(lines[start + 1 : end]).strip("\n"), start + 1)
+        )
     return tuple(cells)
 
 
@@ -77,8 +80,11 @@ def definitions(source: str) -> str:
     a dict of lambdas): what it defines, not what it computes."""
     kept = []
     for node in ast.parse(source).body:
-        if isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef)) or \
-                isinstance(node, ast.Assign) and not _computes(node.value):
+        if (
+            isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef))
+            or isinstance(node, ast.Assign)
+            and not _computes(node.value)
+        ):
             kept.append(ast.get_source_segment(source, node, padded=True))
     return "\n".join(kept)
 

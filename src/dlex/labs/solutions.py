@@ -16,7 +16,7 @@ import nbformat
 from dlex.errors import LabError
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
-_PLACEHOLDER = "raise NotImplementedError(\"Exercise: replace this line with your code\")"
+_PLACEHOLDER = 'raise NotImplementedError("Exercise: replace this line with your code")'
 
 
 def strip_source(source: str) -> str:
@@ -51,8 +51,9 @@ def learner_copy(nb, solutions: bool = False):
         if cell.cell_type != "code" or not has_solution(cell.source):
             continue
         if solutions:
-            cell.source = "\n".join(line for line in cell.source.splitlines()
-                                    if line.strip() not in (BEGIN, END))
+            cell.source = "\n".join(
+                line for line in cell.source.splitlines() if line.strip() not in (BEGIN, END)
+            )
         else:
             cell.source = strip_source(cell.source)
     return copy

@@ -20,8 +20,7 @@ def plot_digit_grid(images, labels, predictions=None, columns: int = 10, title: 
             ax.set_title(str(labels[i]), fontsize=9)
         else:
             wrong = predictions[i] != labels[i]
-            ax.set_title(f"{labels[i]}→{predictions[i]}", fontsize=9,
-                         color="red" if wrong else "black")
+            ax.set_title(f"{labels[i]}→{predictions[i]}", fontsize=9, color="red" if wrong else "black")
     if title:
         fig.suptitle(title)
     fig.tight_layout()
@@ -40,8 +39,15 @@ def plot_confusion_matrix(matrix, class_names=None, title: str = "Confusion matr
     ax.set_ylabel("true")
     threshold = matrix.max() / 2
     for (i, j), count in np.ndenumerate(matrix):
-        ax.text(j, i, str(count), ha="center", va="center", fontsize=7,
-                color="white" if count > threshold else "black")
+        ax.text(
+            j,
+            i,
+            str(count),
+            ha="center",
+            va="center",
+            fontsize=7,
+            color="white" if count > threshold else "black",
+        )
     ax.set_title(title)
     fig.tight_layout()
     return fig
@@ -50,8 +56,15 @@ def plot_confusion_matrix(matrix, class_names=None, title: str = "Confusion matr
 # --- Lab 3 and later: decision regions, activations, network diagrams, capacity -----------
 
 
-def plot_feature_maps(maps, columns: int = 8, labels=None, cmap: str = "viridis", size: float = 1.15,
-                      symmetric: bool = False, title: str | None = None):
+def plot_feature_maps(
+    maps,
+    columns: int = 8,
+    labels=None,
+    cmap: str = "viridis",
+    size: float = 1.15,
+    symmetric: bool = False,
+    title: str | None = None,
+):
     """Feature maps as small images in a grid, each on its own colour scale.
 
     ``maps`` is an array ``(H, W, C)`` (one image per channel) or a list of 2-D images
@@ -66,8 +79,9 @@ def plot_feature_maps(maps, columns: int = 8, labels=None, cmap: str = "viridis"
     columns = min(columns, len(images))
     rows = int(np.ceil(len(images) / columns))
     extra = 0.25 if labels is not None else 0.0
-    fig, axes = plt.subplots(rows, columns, figsize=(size * columns, (size + extra) * rows + 0.5),
-                             squeeze=False)
+    fig, axes = plt.subplots(
+        rows, columns, figsize=(size * columns, (size + extra) * rows + 0.5), squeeze=False
+    )
     for i, ax in enumerate(axes.flat):
         ax.axis("off")
         if i >= len(images):
@@ -93,8 +107,9 @@ def plot_filters(kernel, columns: int = 8, title: str | None = None):
     count = kernel.shape[-1]
     limit = float(np.abs(kernel).max()) or 1.0
     rows = int(np.ceil(count / columns))
-    fig, axes = plt.subplots(rows, columns, figsize=(1.0 * columns + 1.2, 1.05 * rows + 0.6), squeeze=False,
-                             layout="constrained")
+    fig, axes = plt.subplots(
+        rows, columns, figsize=(1.0 * columns + 1.2, 1.05 * rows + 0.6), squeeze=False, layout="constrained"
+    )
     image = None
     for i, ax in enumerate(axes.flat):
         ax.set_xticks([])

@@ -4,9 +4,18 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 
-def plot_contours(loss, extent, paths: dict | None = None, points=None, minimum=None, ax=None,
-                  levels: int = 14, log: bool = True, resolution: int = 160,
-                  title: str | None = None):
+def plot_contours(
+    loss,
+    extent,
+    paths: dict | None = None,
+    points=None,
+    minimum=None,
+    ax=None,
+    levels: int = 14,
+    log: bool = True,
+    resolution: int = 160,
+    title: str | None = None,
+):
     """Contour lines of a two-parameter ``loss`` over ``extent = (x0, x1, y0, y1)``, with paths.
 
     ``loss`` maps points ``(..., 2)`` to values ``(...)``. ``paths`` is ``{label: (k, 2)}``:
@@ -27,8 +36,15 @@ def plot_contours(loss, extent, paths: dict | None = None, points=None, minimum=
     if log:
         low = float(values.min())
         span = float(values.max()) - low
-        ax.contour(gx, gy, values, levels=low + np.geomspace(span * 1e-4, span, levels),
-                   cmap="viridis", linewidths=0.9, zorder=2)
+        ax.contour(
+            gx,
+            gy,
+            values,
+            levels=low + np.geomspace(span * 1e-4, span, levels),
+            cmap="viridis",
+            linewidths=0.9,
+            zorder=2,
+        )
     else:
         ax.contour(gx, gy, values, levels=levels, cmap="viridis", linewidths=0.9, zorder=2)
     for (label, path), colour in zip((paths or {}).items(), plt.cm.tab10.colors):

@@ -8,9 +8,15 @@ from matplotlib.ticker import MaxNLocator
 from dlex.plots._axes import _history_dict, _plain_log_ticks
 
 
-def plot_function_fits(x, target, fits: dict, errors: dict | None = None,
-                       size_label: str = "hidden units", error_label: str = "RMSE",
-                       title: str | None = None):
+def plot_function_fits(
+    x,
+    target,
+    fits: dict,
+    errors: dict | None = None,
+    size_label: str = "hidden units",
+    error_label: str = "RMSE",
+    title: str | None = None,
+):
     """A 1-D target with fitted curves ``{size: y}``, and (if given) error against size."""
     x = np.ravel(x)
     columns = 2 if errors else 1
@@ -41,12 +47,19 @@ def plot_function_fits(x, target, fits: dict, errors: dict | None = None,
     return fig
 
 
-def _regression_panel(ax, x_grid, fits: dict, train, test=None, truth=None, ylim=None, faint=None,
-                      styles=None):
+def _regression_panel(
+    ax, x_grid, fits: dict, train, test=None, truth=None, ylim=None, faint=None, styles=None
+):
     if faint is not None:
         for i, y in enumerate(faint):
-            ax.plot(x_grid, np.ravel(y), color="grey", lw=0.6, alpha=0.35,
-                    label="sub-networks" if i == 0 else None)
+            ax.plot(
+                x_grid,
+                np.ravel(y),
+                color="grey",
+                lw=0.6,
+                alpha=0.35,
+                label="sub-networks" if i == 0 else None,
+            )
     if truth is not None:
         ax.plot(x_grid, np.ravel(truth), color="black", ls="--", lw=1.2, label="truth")
     for label, y in fits.items():
@@ -65,8 +78,17 @@ def _regression_panel(ax, x_grid, fits: dict, train, test=None, truth=None, ylim
     ax.legend(fontsize=8)
 
 
-def plot_regression_fits(x_grid, fits: dict, train, test=None, truth=None, ylim=None,
-                         faint=None, styles: dict | None = None, title: str | None = None):
+def plot_regression_fits(
+    x_grid,
+    fits: dict,
+    train,
+    test=None,
+    truth=None,
+    ylim=None,
+    faint=None,
+    styles: dict | None = None,
+    title: str | None = None,
+):
     """Fitted curves ``{label: y on x_grid}`` over the ``(x, y)`` training (and test) points.
 
     ``truth`` is drawn dashed, ``faint`` (a list of curves) thin and grey; ``styles``
@@ -81,8 +103,9 @@ def plot_regression_fits(x_grid, fits: dict, train, test=None, truth=None, ylim=
     return fig
 
 
-def plot_training_and_fit(history, x_grid, fit, train, test=None, truth=None, ylim=None,
-                          title: str | None = None):
+def plot_training_and_fit(
+    history, x_grid, fit, train, test=None, truth=None, ylim=None, title: str | None = None
+):
     """Left: training and validation loss per epoch (log scale), the best epoch dotted.
     Right: the fitted curve ``fit`` (y on ``x_grid``) over the data points."""
     hist = _history_dict(history)
@@ -94,8 +117,14 @@ def plot_training_and_fit(history, x_grid, fit, train, test=None, truth=None, yl
         left.plot(epochs, val, "s-", ms=3, label="validation loss")
         best = int(np.argmin(val))
         left.axvline(epochs[best], color="grey", ls=":", lw=1)
-        left.annotate(f"best: epoch {epochs[best]}", (epochs[best], val[best]),
-                      textcoords="offset points", xytext=(6, 8), fontsize=8, color="grey")
+        left.annotate(
+            f"best: epoch {epochs[best]}",
+            (epochs[best], val[best]),
+            textcoords="offset points",
+            xytext=(6, 8),
+            fontsize=8,
+            color="grey",
+        )
     left.set_yscale("log")
     left.yaxis.set_major_formatter(matplotlib.ticker.FormatStrFormatter("%g"))
     left.yaxis.set_minor_formatter(matplotlib.ticker.FormatStrFormatter("%g"))
@@ -111,20 +140,42 @@ def plot_training_and_fit(history, x_grid, fit, train, test=None, truth=None, yl
     return fig
 
 
-def plot_bias_variance(x, parts: dict, measured=None, measured_label: str = "measured test error",
-                       xlabel: str = "polynomial degree", log_x: bool = False,
-                       title: str | None = None):
+def plot_bias_variance(
+    x,
+    parts: dict,
+    measured=None,
+    measured_label: str = "measured test error",
+    xlabel: str = "polynomial degree",
+    log_x: bool = False,
+    title: str | None = None,
+):
     """Lines for the parts of the expected error ``{label: values}`` against ``x``, log y;
     ``measured`` (same length as ``x``) is drawn as large open circles on top."""
     fig, ax = plt.subplots(figsize=(6.8, 4.0))
-    styles = iter([("o-", "tab:blue"), ("s-", "tab:orange"), (":", "grey"), ("-", "black"),
-                   ("^-", "tab:green"), ("v-", "tab:purple")])
+    styles = iter(
+        [
+            ("o-", "tab:blue"),
+            ("s-", "tab:orange"),
+            (":", "grey"),
+            ("-", "black"),
+            ("^-", "tab:green"),
+            ("v-", "tab:purple"),
+        ]
+    )
     for label, values in parts.items():
         style, colour = next(styles)
         ax.plot(x, np.asarray(values, dtype=float), style, color=colour, ms=4, lw=1.5, label=label)
     if measured is not None:
-        ax.plot(x, np.asarray(measured, dtype=float), "o", ms=11, mfc="none", mec="tab:red",
-                mew=1.5, label=measured_label)
+        ax.plot(
+            x,
+            np.asarray(measured, dtype=float),
+            "o",
+            ms=11,
+            mfc="none",
+            mec="tab:red",
+            mew=1.5,
+            label=measured_label,
+        )
     ax.set_yscale("log")
     if log_x:
         ax.set_xscale("log")
@@ -152,8 +203,12 @@ def plot_coefficients(coefficients: dict, feature_names=None, title: str | None 
     width = 0.8 / len(labels)
     fig, ax = plt.subplots(figsize=(7.5, 3.8))
     for i, label in enumerate(labels):
-        ax.bar(np.arange(count) + (i - (len(labels) - 1) / 2) * width,
-               np.asarray(coefficients[label], dtype=float), width, label=label)
+        ax.bar(
+            np.arange(count) + (i - (len(labels) - 1) / 2) * width,
+            np.asarray(coefficients[label], dtype=float),
+            width,
+            label=label,
+        )
     ax.axhline(0, color="black", lw=0.8)
     ax.set_yscale("symlog", linthresh=1.0)
     ax.set_xticks(range(count), names)
@@ -166,9 +221,14 @@ def plot_coefficients(coefficients: dict, feature_names=None, title: str | None 
     return fig
 
 
-def plot_method_errors(values: dict, spread: dict | None = None, floor: float | None = None,
-                       floor_label: str = "noise level", xlabel: str = "test RMSE",
-                       title: str | None = None):
+def plot_method_errors(
+    values: dict,
+    spread: dict | None = None,
+    floor: float | None = None,
+    floor_label: str = "noise level",
+    xlabel: str = "test RMSE",
+    title: str | None = None,
+):
     """One dot per method ``{method: error}``, on a logarithmic axis; ``spread``
     ``{method: (low, high)}`` as a line through the dot; ``floor`` as a dotted line."""
     names = list(values)
@@ -178,8 +238,15 @@ def plot_method_errors(values: dict, spread: dict | None = None, floor: float | 
     for position, name in zip(positions, names):
         ax.axhline(position, color="grey", lw=0.5, alpha=0.3)
         if spread and name in spread:
-            ax.plot(spread[name], [position, position], color="grey", lw=2.5, alpha=0.6,
-                    solid_capstyle="round", label=None if labelled else "range over other draws")
+            ax.plot(
+                spread[name],
+                [position, position],
+                color="grey",
+                lw=2.5,
+                alpha=0.6,
+                solid_capstyle="round",
+                label=None if labelled else "range over other draws",
+            )
             labelled = True
     ax.plot([values[n] for n in names], positions, "o", color="tab:blue", ms=7, label="this draw")
     if floor is not None:

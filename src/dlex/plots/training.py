@@ -21,8 +21,14 @@ def plot_history(history, metric: str = "accuracy", title: str | None = None):
             ax.plot(epochs, val, "s-", label=f"validation {name}")
             best = int(np.argmin(val) if name == "loss" else np.argmax(val))
             ax.axvline(epochs[best], color="grey", ls=":", lw=1)
-            ax.annotate(f"best: epoch {epochs[best]}", (epochs[best], val[best]),
-                        textcoords="offset points", xytext=(6, 8), fontsize=8, color="grey")
+            ax.annotate(
+                f"best: epoch {epochs[best]}",
+                (epochs[best], val[best]),
+                textcoords="offset points",
+                xytext=(6, 8),
+                fontsize=8,
+                color="grey",
+            )
         ax.set_xlabel("epoch")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_ylabel(name)
@@ -51,9 +57,17 @@ def plot_histories(histories: dict, key: str = "val_loss", title: str | None = N
     return fig
 
 
-def plot_curves(curves: dict, xlabel: str = "step", ylabel: str = "loss", log: bool = True,
-                hline: float | None = None, hline_label: str | None = None, ax=None,
-                marker: str | None = None, title: str | None = None):
+def plot_curves(
+    curves: dict,
+    xlabel: str = "step",
+    ylabel: str = "loss",
+    log: bool = True,
+    hline: float | None = None,
+    hline_label: str | None = None,
+    ax=None,
+    marker: str | None = None,
+    title: str | None = None,
+):
     """One line per ``{label: values}`` (x = 0, 1, …) or ``{label: (x, values)}``.
 
     ``log`` uses a logarithmic y axis; ``hline`` draws a dotted horizontal line (e.g. a
@@ -94,8 +108,9 @@ def plot_error_vs_parameters(results: dict, error_label: str = "test error", tit
     fig, ax = plt.subplots(figsize=(6.5, 4.0))
     for (label, (params, errors)), marker in zip(results.items(), "os^vD"):
         params, errors = np.asarray(params, dtype=float), np.asarray(errors, dtype=float)
-        line, = ax.plot(params, np.median(errors, axis=1), marker + "-", lw=2, ms=7,
-                        label=f"{label} (median)")
+        (line,) = ax.plot(
+            params, np.median(errors, axis=1), marker + "-", lw=2, ms=7, label=f"{label} (median)"
+        )
         for column in errors.T:
             ax.scatter(params, column, color=line.get_color(), alpha=0.35, s=18, zorder=1)
     ax.set_xscale("log")
@@ -119,8 +134,14 @@ def plot_accuracy_vs_parameters(results: dict, title: str | None = None):
     fig, ax = plt.subplots(figsize=(7.0, 4.0))
     for (label, (params, accuracy)), marker in zip(results.items(), "os^vDP*"):
         ax.plot(params, accuracy, marker, ms=9)
-        ax.annotate(f"{label}\n{params:,} parameters, {accuracy:.4f}", (params, accuracy),
-                    textcoords="offset points", xytext=(8, -4), fontsize=8, va="top")
+        ax.annotate(
+            f"{label}\n{params:,} parameters, {accuracy:.4f}",
+            (params, accuracy),
+            textcoords="offset points",
+            xytext=(8, -4),
+            fontsize=8,
+            va="top",
+        )
     ax.set_xscale("log")
     low, high = min(p for p, _ in results.values()), max(p for p, _ in results.values())
     ax.set_xlim(low / 1.5, high * 4)

@@ -1,9 +1,9 @@
 """``dlex run``: execute a lab in a fresh kernel, then write notebook, report, metrics.
 
-    from dlex.labs import get_lab
-    from dlex.runner import run_lab
-    result = run_lab(get_lab("lab02"), quick=True)
-    print(result.metrics["model_a.test_accuracy"])
+from dlex.labs import get_lab
+from dlex.runner import run_lab
+result = run_lab(get_lab("lab02"), quick=True)
+print(result.metrics["model_a.test_accuracy"])
 """
 
 import json
@@ -13,7 +13,7 @@ import sys
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
@@ -44,8 +44,12 @@ class RunResult:
 
 
 def _versions(backend: str) -> dict:
-    names = ["dlex", "keras", "numpy", {"jax": "jaxlib", "tensorflow": "tensorflow",
-                                        "torch": "torch"}.get(backend, backend)]
+    names = [
+        "dlex",
+        "keras",
+        "numpy",
+        {"jax": "jaxlib", "tensorflow": "tensorflow", "torch": "torch"}.get(backend, backend),
+    ]
     if backend == "jax":
         names.append("jax")
     found = {"versions.python": platform.python_version()}
@@ -83,18 +87,28 @@ def _describe_failure(nb, exc: Exception) -> str:
             for output in cell.get("outputs", []):
                 if output.get("output_type") == "error":
                     head = "\n".join(cell.source.splitlines()[:6])
-                    return (f"cell {index} failed with {output['ename']}: {output['evalue']}\n"
-                            f"--- cell {index} source (first lines) ---\n{head}")
+                    return (
+                        f"cell {index} failed with {output['ename']}: {output['evalue']}\n"
+                        f"--- cell {index} source (first lines) ---\n{head}"
+                    )
     if isinstance(exc, CellTimeoutError):
         return f"a cell ran past its time limit: {exc}"
     if isinstance(exc, DeadKernelError):
-        return ("the kernel died while running the lab (out of memory, or the process was killed); "
-                "its last words are in kernel.log in the run folder")
+        return (
+            "the kernel died while running the lab (out of memory, or the process was killed); "
+            "its last words are in kernel.log in the run folder"
+        )
     return f"{type(exc).__name__}: {exc}"
 
 
-def run_lab(lab: Lab, quick: bool = False, out: Path | None = None, overrides: dict | None = None,
-            cell_timeout: int = 1800, on_cell=None) -> RunResult:
+def run_lab(
+    lab: Lab,
+    quick: bool = False,
+    out: Path | None = None,
+    overrides: dict | None = None,
+    cell_timeout: int = 1800,
+    on_cell=None,
+) -> RunResult:
     """Execute ``lab`` in a fresh kernel and write its outputs to ``out``.
 
     ``on_cell(index, total, section)`` is called before each code cell (for progress).
@@ -123,9 +137,14 @@ def run_lab(lab: Lab, quick: bool = False, out: Path | None = None, overrides: d
         if on_cell and cell.cell_type == "code":
             on_cell(code_cells.index(cell_index), len(code_cells), section_of[cell_index])
 
-    client = NotebookClient(nb, timeout=cell_timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(out)}},
-                            record_timing=True, on_cell_start=hook)
+    client = NotebookClient(
+        nb,
+        timeout=cell_timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(out)}},
+        record_timing=True,
+        on_cell_start=hook,
+    )
     started = time.perf_counter()
     error = None
     # The kernel's own stderr (library start-up chatter such as TensorFlow's oneDNN notice
@@ -139,28 +158,37 @@ def run_lab(lab: Lab, quick: bool = False, out: Path | None = None, overrides: d
 
     metrics = json.loads(lab_metrics_path.read_text()) if lab_metrics_path.exists() else {}
     lab_metrics_path.unlink(missing_ok=True)
-    metrics.update({f"params.{k}": v for k, v in params.items()
-                    if isinstance(v, (int, float, str, bool))})
+    metrics.update({f"params.{k}": v for k, v in params.items() if isinstance(v, (int, float, str, bool))})
     metrics.update({f"seconds.{k}": v for k, v in sections.seconds_per_section(nb).items()})
     metrics.update(_versions(backend))
-    metrics.update({"run.lab": lab.name, "run.quick": quick, "run.backend": backend,
-                    "run.ok": error is None, "run.seconds": round(seconds, 2),
-                    "run.started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                    "run.platform": f"{platform.system()} {platform.machine()}, "
-                                    f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}"})
+    metrics.update(
+        {
+            "run.lab": lab.name,
+            "run.quick": quick,
+            "run.backend": backend,
+            "run.ok": error is None,
+            "run.seconds": round(seconds, 2),
+            "run.started": datetime.now(UTC).isoformat(timespec="seconds"),
+            "run.platform": f"{platform.system()} {platform.machine()}, "
+            f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}",
+        }
+    )
 
     notebook_path = out / f"{lab.path.stem}.ipynb"
     nbformat.write(nb, notebook_path)
     metrics_path.write_text(json.dumps(metrics, indent=1, sort_keys=True))
     status = "passed" if error is None else f"FAILED — {error.splitlines()[0]}"
-    report_path = report.write_report(nb, out / "report.html", f"Lab {lab.number}: {lab.title}",
-                                      status, metrics)
+    report_path = report.write_report(
+        nb, out / "report.html", f"Lab {lab.number}: {lab.title}", status, metrics
+    )
     return RunResult(out, metrics, notebook_path, report_path, metrics_path, error)
 
 
 def require_ok(result: RunResult) -> RunResult:
     """Raise a LabError naming the failing cell if the run failed."""
     if not result.ok:
-        raise LabError(f"the lab failed: {result.error}",
-                       f"the executed notebook with the error is at {result.notebook_path}")
+        raise LabError(
+            f"the lab failed: {result.error}",
+            f"the executed notebook with the error is at {result.notebook_path}",
+        )
     return result

@@ -13,11 +13,14 @@ from pathlib import Path
 from dlex import paths, runtime
 from dlex.labs.catalog import Lab
 
-OFFLINE = "DLEX_OFFLINE"                 # never download (dlex.data)
+OFFLINE = "DLEX_OFFLINE"  # never download (dlex.data)
 # Library settings every kernel gets: figures without a screen, no GPU memory grabbed up
 # front, no TensorFlow start-up chatter.
-HEADLESS_LIBRARIES = {"MPLBACKEND": "Agg", "XLA_PYTHON_CLIENT_PREALLOCATE": "false",
-                      "TF_CPP_MIN_LOG_LEVEL": "2"}
+HEADLESS_LIBRARIES = {
+    "MPLBACKEND": "Agg",
+    "XLA_PYTHON_CLIENT_PREALLOCATE": "false",
+    "TF_CPP_MIN_LOG_LEVEL": "2",
+}
 
 
 def kernel_backend(lab: Lab) -> str:
@@ -43,10 +46,12 @@ def jax_cache_environment() -> dict:
     cache lives in dlex's per-user folder and is capped at 1 GB (oldest entries go).
     Each setting the user made in the environment wins.
     """
-    defaults = {"JAX_COMPILATION_CACHE_DIR": paths.user_data_dir() / "cache" / "jax",
-                "JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS": "0",
-                "JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES": "0",
-                "JAX_COMPILATION_CACHE_MAX_SIZE": str(1 << 30)}
+    defaults = {
+        "JAX_COMPILATION_CACHE_DIR": paths.user_data_dir() / "cache" / "jax",
+        "JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS": "0",
+        "JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES": "0",
+        "JAX_COMPILATION_CACHE_MAX_SIZE": str(1 << 30),
+    }
     return {k: v for k, v in defaults.items() if not os.environ.get(k)}
 
 
@@ -57,8 +62,13 @@ def _common(backend: str, quick: bool) -> dict:
 def run_environment(backend: str, quick: bool, metrics_path: Path) -> dict:
     """What ``dlex run`` adds to its own environment for the lab's kernel."""
     env = {runtime.METRICS_PATH: str(metrics_path), **_common(backend, quick)}
-    env.update({k: str(Path(os.environ[k]).expanduser().resolve())
-                for k in paths.PATH_VARIABLES if os.environ.get(k)})
+    env.update(
+        {
+            k: str(Path(os.environ[k]).expanduser().resolve())
+            for k in paths.PATH_VARIABLES
+            if os.environ.get(k)
+        }
+    )
     env.update(jax_cache_environment())
     return env
 
@@ -74,19 +84,32 @@ def sandbox_data_dir() -> str | None:
 def graded_environment(workdir: Path, quick: bool, backend: str, isolated: bool = True) -> dict:
     """The whole environment of a graded kernel. Sandboxed: nothing of the grader's but the data."""
     fixed = {**_common(backend, quick), runtime.GRADING: "1", **HEADLESS_LIBRARIES}
-    if not isolated:           # `dlex check`: the learner's own notebook, the learner's setup
+    if not isolated:  # `dlex check`: the learner's own notebook, the learner's setup
         env = {k: v for k, v in os.environ.items() if k != runtime.METRICS_PATH}
         env.update(fixed)
         env["JUPYTER_RUNTIME_DIR"] = str(workdir / ".jupyter")
         return env
     w = str(workdir)
-    env = {"HOME": w, "USER": "student", "LOGNAME": "student", "LANG": "C.UTF-8",
-           "TMPDIR": "/tmp", OFFLINE: "1", paths.HOME: f"{w}/.dlex", paths.KERAS_HOME: f"{w}/.keras",
-           "MPLCONFIGDIR": f"{w}/.matplotlib", "IPYTHONDIR": f"{w}/.ipython",
-           "JUPYTER_RUNTIME_DIR": f"{w}/.jupyter", "JUPYTER_CONFIG_DIR": f"{w}/.jupyter-config",
-           "JUPYTER_DATA_DIR": f"{w}/.jupyter-data", "XDG_CACHE_HOME": f"{w}/.cache",
-           "XDG_CONFIG_HOME": f"{w}/.config", "XDG_DATA_HOME": f"{w}/.local/share",
-           "PYTHONDONTWRITEBYTECODE": "1", **fixed}
+    env = {
+        "HOME": w,
+        "USER": "student",
+        "LOGNAME": "student",
+        "LANG": "C.UTF-8",
+        "TMPDIR": "/tmp",
+        OFFLINE: "1",
+        paths.HOME: f"{w}/.dlex",
+        paths.KERAS_HOME: f"{w}/.keras",
+        "MPLCONFIGDIR": f"{w}/.matplotlib",
+        "IPYTHONDIR": f"{w}/.ipython",
+        "JUPYTER_RUNTIME_DIR": f"{w}/.jupyter",
+        "JUPYTER_CONFIG_DIR": f"{w}/.jupyter-config",
+        "JUPYTER_DATA_DIR": f"{w}/.jupyter-data",
+        "XDG_CACHE_HOME": f"{w}/.cache",
+        "XDG_CONFIG_HOME": f"{w}/.config",
+        "XDG_DATA_HOME": f"{w}/.local/share",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        **fixed,
+    }
     data = sandbox_data_dir()
     if data:
         env[paths.DATA_DIR] = data

@@ -18,23 +18,27 @@ def parameters_cell_index(nb) -> int:
     for i, cell in enumerate(nb.cells):
         if cell.cell_type == "code" and "parameters" in cell.metadata.get("tags", []):
             return i
-    raise LabError("the lab has no code cell tagged 'parameters'",
-                   "tag the cell holding epochs, subset sizes and seeds with 'parameters'")
+    raise LabError(
+        "the lab has no code cell tagged 'parameters'",
+        "tag the cell holding epochs, subset sizes and seeds with 'parameters'",
+    )
 
 
 def read_parameters(source: str) -> dict:
     """The literal values assigned in a parameters cell, by name."""
     values = {}
     for node in ast.parse(source).body:
-        if not (isinstance(node, ast.Assign) and len(node.targets) == 1
-                and isinstance(node.targets[0], ast.Name)):
+        if not (
+            isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+        ):
             raise LabError(f"parameters cell line {node.lineno}: only `NAME = literal` is allowed")
         try:
             values[node.targets[0].id] = ast.literal_eval(node.value)
         except ValueError:
-            raise LabError(f"parameters cell line {node.lineno}: the value of "
-                           f"{node.targets[0].id} is not a literal",
-                           "write numbers, strings, lists or dicts only") from None
+            raise LabError(
+                f"parameters cell line {node.lineno}: the value of {node.targets[0].id} is not a literal",
+                "write numbers, strings, lists or dicts only",
+            ) from None
     return values
 
 
@@ -57,8 +61,10 @@ def inject(nb, overrides: dict, label: str) -> dict:
     values = read_parameters(nb.cells[index].source)
     unknown = sorted(set(overrides) - set(values))
     if unknown:
-        raise LabError(f"unknown lab parameter(s): {', '.join(unknown)}",
-                       f"parameters of this lab: {', '.join(sorted(values))}")
+        raise LabError(
+            f"unknown lab parameter(s): {', '.join(unknown)}",
+            f"parameters of this lab: {', '.join(sorted(values))}",
+        )
     if overrides:
         lines = [f"# {label}"] + [f"{k} = {v!r}" for k, v in overrides.items()]
         cell = nbformat.v4.new_code_cell("\n".join(lines), metadata={"tags": [INJECTED_TAG]})

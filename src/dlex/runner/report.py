@@ -8,8 +8,7 @@ from nbconvert import HTMLExporter
 
 
 def _summary_cell(title: str, status: str, metrics: dict) -> nbformat.NotebookNode:
-    rows = "\n".join(f"| `{html.escape(k)}` | {html.escape(str(v))} |"
-                     for k, v in sorted(metrics.items()))
+    rows = "\n".join(f"| `{html.escape(k)}` | {html.escape(str(v))} |" for k, v in sorted(metrics.items()))
     text = f"# Run report: {title}\n\n**Status:** {status}\n\n| metric | value |\n|---|---|\n{rows}\n"
     return nbformat.v4.new_markdown_cell(text)
 

@@ -33,8 +33,12 @@ def new_course_dir(runs_dir: Path = RUNS_DIR) -> Path:
 def latest_run(lab: str, runs_dir: Path = RUNS_DIR) -> Path | None:
     """The ``metrics.json`` of ``lab`` written last, by ``dlex run <lab>`` or ``dlex run all``."""
     runs_dir = Path(runs_dir)
-    found = [p for pattern in (f"{lab}-*/{METRICS_NAME}", f"{COURSE}-*/{lab}/{METRICS_NAME}")
-             for p in runs_dir.glob(pattern) if p.is_file()]
+    found = [
+        p
+        for pattern in (f"{lab}-*/{METRICS_NAME}", f"{COURSE}-*/{lab}/{METRICS_NAME}")
+        for p in runs_dir.glob(pattern)
+        if p.is_file()
+    ]
     return max(found, key=lambda p: p.stat().st_mtime) if found else None
 
 
@@ -43,8 +47,10 @@ def load_metrics(path: Path) -> dict:
     try:
         data = json.loads(Path(path).read_text())
     except FileNotFoundError:
-        raise DlexError(f"no metrics file at {path}",
-                        "pass the metrics.json of a run, e.g. runs/lab02-<time>/metrics.json") from None
+        raise DlexError(
+            f"no metrics file at {path}",
+            "pass the metrics.json of a run, e.g. runs/lab02-<time>/metrics.json",
+        ) from None
     except (OSError, ValueError) as exc:
         raise DlexError(f"{path} is not a readable metrics.json ({exc})") from None
     if not isinstance(data, dict):

@@ -32,12 +32,12 @@ def _round_trip(probed: Probed) -> Probed:
     bundle = EvidenceBundle({}, {}, {"x": probed})
     buffer = io.BytesIO()
     np.savez(buffer, **bundle.arrays())
-    return EvidenceBundle.from_json(bundle.to_json(), evidence_files.load_arrays(buffer.getvalue())
-                                    ).exercises["x"]
+    return EvidenceBundle.from_json(
+        bundle.to_json(), evidence_files.load_arrays(buffer.getvalue())
+    ).exercises["x"]
 
 
-def run_check(exercise_id: str, namespace: dict, challenge: Challenge | None = None
-              ) -> ExerciseResult:
+def run_check(exercise_id: str, namespace: dict, challenge: Challenge | None = None) -> ExerciseResult:
     """Probe and judge one exercise against ``namespace``; returns the judged result."""
     exercise = find_exercise(exercise_id)
     challenge = challenge or Challenge.fresh()

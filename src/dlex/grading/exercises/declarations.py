@@ -13,8 +13,8 @@ from that data alone. ``context`` holds ``params`` (the lab parameters the run u
 
 import hashlib
 import math
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from typing import Callable
 
 import numpy as np
 
@@ -107,9 +107,15 @@ class ExerciseResult:
         return None
 
     def to_dict(self) -> dict:
-        return {"id": self.id, "title": self.title, "points": self.points, "score": self.score,
-                "passed": self.passed, "reason": self.reason,
-                "outcomes": [o.to_dict() for o in self.outcomes]}
+        return {
+            "id": self.id,
+            "title": self.title,
+            "points": self.points,
+            "score": self.score,
+            "passed": self.passed,
+            "reason": self.reason,
+            "outcomes": [o.to_dict() for o in self.outcomes],
+        }
 
 
 def score_of(points: float, outcomes: list) -> float:

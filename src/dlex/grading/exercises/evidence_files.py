@@ -47,12 +47,16 @@ class EvidenceBundle:
 
     params: dict
     metrics: dict
-    exercises: dict          # exercise id -> Probed
+    exercises: dict  # exercise id -> Probed
 
     def to_json(self) -> str:
         """The document (``evidence.json``); the arrays are named in it, stored by :meth:`arrays`."""
-        document = {"format": FORMAT, "params": plain(self.params), "metrics": plain(self.metrics),
-                    "exercises": {}}
+        document = {
+            "format": FORMAT,
+            "params": plain(self.params),
+            "metrics": plain(self.metrics),
+            "exercises": {},
+        }
         for exercise_id, probed in self.exercises.items():
             entry = {"missing": list(probed.missing), "error": probed.error, "values": {}, "arrays": []}
             if probed.evidence is not None:
@@ -63,9 +67,12 @@ class EvidenceBundle:
 
     def arrays(self) -> dict:
         """The ``.npz`` members, one per ``"<exercise id>:<name>"``."""
-        return {f"{exercise_id}:{name}": np.asarray(array)
-                for exercise_id, probed in self.exercises.items() if probed.evidence is not None
-                for name, array in probed.evidence.arrays.items()}
+        return {
+            f"{exercise_id}:{name}": np.asarray(array)
+            for exercise_id, probed in self.exercises.items()
+            if probed.evidence is not None
+            for name, array in probed.evidence.arrays.items()
+        }
 
     @classmethod
     def from_json(cls, text: str | bytes, arrays: dict) -> "EvidenceBundle":
@@ -80,11 +87,13 @@ class EvidenceBundle:
                 continue
             names = [n for n in entry.get("arrays") or [] if isinstance(n, str)]
             values = entry.get("values") if isinstance(entry.get("values"), dict) else {}
-            evidence = Evidence(values, {n: arrays[f"{exercise_id}:{n}"] for n in names
-                                         if f"{exercise_id}:{n}" in arrays})
+            evidence = Evidence(
+                values, {n: arrays[f"{exercise_id}:{n}"] for n in names if f"{exercise_id}:{n}" in arrays}
+            )
             error = entry.get("error")
-            exercises[str(exercise_id)] = Probed(evidence, [str(n) for n in entry.get("missing") or []],
-                                                 str(error)[:2000] if error else None)
+            exercises[str(exercise_id)] = Probed(
+                evidence, [str(n) for n in entry.get("missing") or []], str(error)[:2000] if error else None
+            )
         params = document.get("params") if isinstance(document.get("params"), dict) else {}
         metrics = document.get("metrics") if isinstance(document.get("metrics"), dict) else {}
         return cls(params, metrics, exercises)
@@ -165,7 +174,7 @@ def read(folder: Path) -> EvidenceBundle:
         npz = _read_capped(dir_fd, NPZ_NAME, MAX_NPZ_BYTES)
     finally:
         os.close(dir_fd)
-    document = _document(raw)              # refused before any array is unpacked
+    document = _document(raw)  # refused before any array is unpacked
     return EvidenceBundle._from_document(document, load_arrays(npz))
 
 

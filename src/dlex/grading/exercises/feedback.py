@@ -9,8 +9,9 @@ def _points(value: float) -> str:
 
 def format_result(result: ExerciseResult) -> str:
     status = "passed" if result.passed else "not yet"
-    lines = [f"{result.id} — {result.title}: {_points(result.score)}/{_points(result.points)} "
-             f"points ({status})"]
+    lines = [
+        f"{result.id} — {result.title}: {_points(result.score)}/{_points(result.points)} points ({status})"
+    ]
     for outcome in result.outcomes:
         lines.append(f"  {'✓' if outcome.passed else '✗'} {outcome.what}")
         if outcome.message:

@@ -11,18 +11,22 @@ from dlex.grading.exercises.declarations import (
 from dlex.grading.exercises.evidence_files import Probed
 
 
-def judge_exercise(exercise: Exercise, probed: Probed | None, challenge: Challenge,
-                   context: dict) -> ExerciseResult:
+def judge_exercise(
+    exercise: Exercise, probed: Probed | None, challenge: Challenge, context: dict
+) -> ExerciseResult:
     """Outcomes and score of one exercise from what its probe found; never raises."""
     if probed is None:
         return failed_result(exercise, "no evidence about this exercise reached the grader")
     if probed.missing:
         names = ", ".join(f"`{n}`" for n in probed.missing)
         wanted = ", ".join(f"`{n}`" for n in exercise.names)
-        return failed_result(exercise, f"your notebook does not define {names}",
-                             "write the exercise's code in its cell and run the cell; "
-                             "check the spelling of the names the exercise asks for",
-                             what=f"the notebook defines {wanted}")
+        return failed_result(
+            exercise,
+            f"your notebook does not define {names}",
+            "write the exercise's code in its cell and run the cell; "
+            "check the spelling of the names the exercise asks for",
+            what=f"the notebook defines {wanted}",
+        )
     if probed.error:
         return failed_result(exercise, probed.error)
     if probed.evidence is None:
@@ -30,8 +34,10 @@ def judge_exercise(exercise: Exercise, probed: Probed | None, challenge: Challen
     try:
         outcomes = list(exercise.judge(probed.evidence, challenge, context))
     except Exception as exc:  # noqa: BLE001 - malformed evidence must not crash the grader
-        return failed_result(exercise, f"the evidence about your objects is incomplete "
-                                       f"({type(exc).__name__}: {str(exc)[:300]})")
+        return failed_result(
+            exercise,
+            f"the evidence about your objects is incomplete ({type(exc).__name__}: {str(exc)[:300]})",
+        )
     if not outcomes or not all(isinstance(o, Outcome) for o in outcomes):
         return failed_result(exercise, "the check produced no outcomes")
     score = score_of(exercise.points, outcomes)

@@ -24,15 +24,18 @@ def _activation_name(layer) -> str | None:
 
 def model_evidence(model, x: np.ndarray, label: str = "the model") -> Evidence:
     """Config, weights, layer summary, compile settings and outputs on ``x`` of ``model``."""
-    keras = sys.modules.get("keras")      # not imported yet: it cannot be a Keras model
+    keras = sys.modules.get("keras")  # not imported yet: it cannot be a Keras model
     if keras is None or not isinstance(model, keras.Model):
-        raise ProbeError(f"{label} is a {type(model).__name__}, not a Keras model "
-                         "(build it with keras.Sequential([...]) or keras.Model(inputs, outputs))")
+        raise ProbeError(
+            f"{label} is a {type(model).__name__}, not a Keras model "
+            "(build it with keras.Sequential([...]) or keras.Model(inputs, outputs))"
+        )
     try:
         outputs = np.asarray(model(x, training=False), dtype="float64")
     except Exception as exc:  # noqa: BLE001 - the learner's model may fail in any way
-        raise ProbeError(f"{label} fails on a batch of {x.shape[1]}-number inputs: "
-                         f"{type(exc).__name__}: {str(exc)[:300]}") from None
+        raise ProbeError(
+            f"{label} fails on a batch of {x.shape[1]}-number inputs: {type(exc).__name__}: {str(exc)[:300]}"
+        ) from None
     values = {"class": type(model).__name__, "n_params": int(model.count_params())}
     try:
         config = json.loads(model.to_json())
@@ -47,11 +50,17 @@ def model_evidence(model, x: np.ndarray, label: str = "the model") -> Evidence:
     layers, weights = [], []
     for layer in model.layers:
         own = [np.asarray(w) for w in layer.get_weights()]
-        layers.append({"class": type(layer).__name__, "name": layer.name,
-                       "units": getattr(layer, "units", None),
-                       "activation": _activation_name(layer),
-                       "use_bias": getattr(layer, "use_bias", None),
-                       "n_weights": len(own), "shapes": [list(w.shape) for w in own]})
+        layers.append(
+            {
+                "class": type(layer).__name__,
+                "name": layer.name,
+                "units": getattr(layer, "units", None),
+                "activation": _activation_name(layer),
+                "use_bias": getattr(layer, "use_bias", None),
+                "n_weights": len(own),
+                "shapes": [list(w.shape) for w in own],
+            }
+        )
         weights.extend(own)
     values["layers"] = layers
     optimizer = getattr(model, "optimizer", None)
@@ -91,8 +100,13 @@ def history_evidence(history, model) -> dict:
     """The numbers of a ``History`` and whether it belongs to ``model``."""
     keras = sys.modules.get("keras")
     if keras is None or not isinstance(history, keras.callbacks.History):
-        raise ProbeError(f"it is a {type(history).__name__}, not the History that fit returns "
-                         "(write history_ex2 = model_ex2.fit(...))")
+        raise ProbeError(
+            f"it is a {type(history).__name__}, not the History that fit returns "
+            "(write history_ex2 = model_ex2.fit(...))"
+        )
     curves = {str(k): [float(v) for v in vals] for k, vals in dict(history.history).items()}
-    return {"curves": curves, "params": plain(dict(getattr(history, "params", None) or {})),
-            "same_model": getattr(history, "model", None) is model}
+    return {
+        "curves": curves,
+        "params": plain(dict(getattr(history, "params", None) or {})),
+        "same_model": getattr(history, "model", None) is model,
+    }

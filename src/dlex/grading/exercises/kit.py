@@ -17,8 +17,12 @@ def dense_layers(values: dict, arrays: dict) -> list[tuple[np.ndarray, np.ndarra
         own = [arrays.get(f"weight_{i}") for i in range(index, index + count)]
         index += count
         if layer.get("class") == "Dense" and own and own[0] is not None:
-            found.append((own[0].astype("float64"),
-                          own[1].astype("float64") if len(own) > 1 and own[1] is not None else None))
+            found.append(
+                (
+                    own[0].astype("float64"),
+                    own[1].astype("float64") if len(own) > 1 and own[1] is not None else None,
+                )
+            )
     return found
 
 
@@ -52,8 +56,11 @@ def diagnose_activations(x, layers, outputs, expected: list[str]) -> str:
         for last in final_options:
             names = list(combo) + [last]
             if names != expected and close(forward(x, layers, names), outputs):
-                wrong = [f"layer {i + 1} uses {got} where the specification says {want}"
-                         for i, (got, want) in enumerate(zip(names, expected)) if got != want]
+                wrong = [
+                    f"layer {i + 1} uses {got} where the specification says {want}"
+                    for i, (got, want) in enumerate(zip(names, expected))
+                    if got != want
+                ]
                 return "; ".join(wrong)
     if outputs.ndim == 2 and not np.allclose(outputs.sum(axis=1), 1.0, atol=1e-3):
         return "its outputs do not sum to 1 per input, so the last layer is not a softmax"
@@ -97,8 +104,15 @@ def one_hot_loss_pair(challenge, label: str) -> tuple[np.ndarray, np.ndarray]:
     return y_true, y_pred
 
 
-def rebuilt_outputs(values: dict, arrays: dict, x: np.ndarray, name: str, what: str, rebuild_hint: str,
-                    plain_hint: str = "use a plain keras.Sequential model"):
+def rebuilt_outputs(
+    values: dict,
+    arrays: dict,
+    x: np.ndarray,
+    name: str,
+    what: str,
+    rebuild_hint: str,
+    plain_hint: str = "use a plain keras.Sequential model",
+):
     """``(outputs, None)``: the rebuilt model's outputs on ``x``, matching what the probe saw;
     or ``(None, outcome)`` saying why the model cannot be trusted."""
     from dlex.grading.exercises.declarations import Outcome
@@ -110,6 +124,7 @@ def rebuilt_outputs(values: dict, arrays: dict, x: np.ndarray, name: str, what: 
     except RebuildError as exc:
         return None, Outcome(what, False, f"the check cannot rebuild `{name}`: {exc}", rebuild_hint)
     if reported is None or not close(outputs, reported, 1e-3):
-        return None, Outcome(what, False, f"`{name}`'s predictions differ from what its layers and "
-                             "weights compute", plain_hint)
+        return None, Outcome(
+            what, False, f"`{name}`'s predictions differ from what its layers and weights compute", plain_hint
+        )
     return outputs, None

@@ -38,8 +38,9 @@ def param_values(namespace: dict, names) -> dict:
     found = {}
     for name in names:
         value = namespace.get(name)
-        if isinstance(value, (bool, str)) or (isinstance(value, numbers.Real)
-                                              and not isinstance(value, bool)):
+        if isinstance(value, (bool, str)) or (
+            isinstance(value, numbers.Real) and not isinstance(value, bool)
+        ):
             found[name] = value.item() if hasattr(value, "item") else value
     return found
 

@@ -13,25 +13,83 @@ import numpy as np
 
 # Layers whose weights are (kernel, bias) and which compute activation(x @ kernel + bias).
 ALLOWED_CLASSES = {
-    "Sequential", "Functional", "Model", "InputLayer", "__keras_tensor__",
-    "Dense", "Activation", "ReLU", "Softmax", "LeakyReLU", "ELU", "Dropout", "Flatten", "Reshape",
-    "Rescaling", "BatchNormalization", "LayerNormalization", "Conv1D", "Conv2D", "MaxPooling1D",
-    "MaxPooling2D", "AveragePooling2D", "GlobalAveragePooling1D", "GlobalAveragePooling2D",
-    "GlobalMaxPooling1D", "GlobalMaxPooling2D", "Embedding", "SimpleRNN", "LSTM", "GRU",
-    "SimpleRNNCell", "LSTMCell", "GRUCell", "Bidirectional", "SpatialDropout1D", "SpatialDropout2D",
-    "DTypePolicy", "FloatDTypePolicy",
-    "GlorotUniform", "GlorotNormal", "HeUniform", "HeNormal", "LecunUniform", "LecunNormal",
-    "RandomUniform", "RandomNormal", "TruncatedNormal", "Zeros", "Ones", "Constant", "Orthogonal",
-    "VarianceScaling", "Identity",
-    "L1", "L2", "L1L2", "OrthogonalRegularizer", "MaxNorm", "NonNeg", "UnitNorm", "MinMaxNorm",
+    "Sequential",
+    "Functional",
+    "Model",
+    "InputLayer",
+    "__keras_tensor__",
+    "Dense",
+    "Activation",
+    "ReLU",
+    "Softmax",
+    "LeakyReLU",
+    "ELU",
+    "Dropout",
+    "Flatten",
+    "Reshape",
+    "Rescaling",
+    "BatchNormalization",
+    "LayerNormalization",
+    "Conv1D",
+    "Conv2D",
+    "MaxPooling1D",
+    "MaxPooling2D",
+    "AveragePooling2D",
+    "GlobalAveragePooling1D",
+    "GlobalAveragePooling2D",
+    "GlobalMaxPooling1D",
+    "GlobalMaxPooling2D",
+    "Embedding",
+    "SimpleRNN",
+    "LSTM",
+    "GRU",
+    "SimpleRNNCell",
+    "LSTMCell",
+    "GRUCell",
+    "Bidirectional",
+    "SpatialDropout1D",
+    "SpatialDropout2D",
+    "DTypePolicy",
+    "FloatDTypePolicy",
+    "GlorotUniform",
+    "GlorotNormal",
+    "HeUniform",
+    "HeNormal",
+    "LecunUniform",
+    "LecunNormal",
+    "RandomUniform",
+    "RandomNormal",
+    "TruncatedNormal",
+    "Zeros",
+    "Ones",
+    "Constant",
+    "Orthogonal",
+    "VarianceScaling",
+    "Identity",
+    "L1",
+    "L2",
+    "L1L2",
+    "OrthogonalRegularizer",
+    "MaxNorm",
+    "NonNeg",
+    "UnitNorm",
+    "MinMaxNorm",
 }
-ALLOWED_MODULES = {None, "keras", "keras.layers", "keras.initializers", "keras.regularizers",
-                   "keras.constraints", "keras.models", "keras.src.models.functional",
-                   "keras.src.models.sequential", "keras.src.models.model"}
+ALLOWED_MODULES = {
+    None,
+    "keras",
+    "keras.layers",
+    "keras.initializers",
+    "keras.regularizers",
+    "keras.constraints",
+    "keras.models",
+    "keras.src.models.functional",
+    "keras.src.models.sequential",
+    "keras.src.models.model",
+}
 
 
-
-_KERAS_LOCK = threading.Lock()   # judges run in threads; Keras building is not thread-safe
+_KERAS_LOCK = threading.Lock()  # judges run in threads; Keras building is not thread-safe
 
 
 class RebuildError(Exception):
@@ -43,8 +101,11 @@ def _check_config(node, found: set) -> None:
         if "class_name" in node:
             name, module = node.get("class_name"), node.get("module")
             registered = node.get("registered_name")
-            if name not in ALLOWED_CLASSES or module not in ALLOWED_MODULES or (
-                    registered not in (None, name)):
+            if (
+                name not in ALLOWED_CLASSES
+                or module not in ALLOWED_MODULES
+                or (registered not in (None, name))
+            ):
                 shown = node.get("config") if name == "function" else name
                 found.add(str(shown))
         for value in node.values():
@@ -60,8 +121,9 @@ MAX_DIM = 100_000
 def _dims(node, found: list) -> None:
     if isinstance(node, dict):
         for key, value in node.items():
-            if key in ("batch_shape", "input_shape", "build_input_shape", "shape") and \
-                    isinstance(value, list):
+            if key in ("batch_shape", "input_shape", "build_input_shape", "shape") and isinstance(
+                value, list
+            ):
                 found.extend(v for v in value if isinstance(v, int))
             else:
                 _dims(value, found)
@@ -82,10 +144,16 @@ def _check_sizes(config: dict, values: dict, arrays: dict) -> None:
     if any(d > MAX_DIM or d < 0 for d in dims):
         raise RebuildError("its config declares an input larger than the check accepts")
     inner = config.get("config") if isinstance(config.get("config"), dict) else {}
-    layers = [entry for entry in inner.get("layers") or []
-              if isinstance(entry, dict) and entry.get("class_name") != "InputLayer"]
-    summary = [layer for layer in values.get("layers") or []
-               if not (isinstance(layer, dict) and layer.get("class") == "InputLayer")]
+    layers = [
+        entry
+        for entry in inner.get("layers") or []
+        if isinstance(entry, dict) and entry.get("class_name") != "InputLayer"
+    ]
+    summary = [
+        layer
+        for layer in values.get("layers") or []
+        if not (isinstance(layer, dict) and layer.get("class") == "InputLayer")
+    ]
     if len(layers) != len(summary):
         raise RebuildError("its config does not match its layers")
     index = 0
@@ -99,23 +167,41 @@ def _check_sizes(config: dict, values: dict, arrays: dict) -> None:
             raise RebuildError("its weights do not match its layers")
         settings = entry.get("config") if isinstance(entry.get("config"), dict) else {}
         size = settings.get("units", settings.get("filters"))
-        if size is not None and (not own or not isinstance(size, int)
-                                 or own[0].shape[-1] not in (size, 3 * size, 4 * size)):
+        if size is not None and (
+            not own or not isinstance(size, int) or own[0].shape[-1] not in (size, 3 * size, 4 * size)
+        ):
             raise RebuildError(f"its layer {layer.get('name')!r} declares another size than its weights")
-        shape = (entry.get("build_config") or {}).get("input_shape") if isinstance(
-            entry.get("build_config"), dict) else None
-        if entry.get("class_name") == "Dense" and own and isinstance(shape, list) and shape and (
-                shape[-1] != own[0].shape[0]):
+        shape = (
+            (entry.get("build_config") or {}).get("input_shape")
+            if isinstance(entry.get("build_config"), dict)
+            else None
+        )
+        if (
+            entry.get("class_name") == "Dense"
+            and own
+            and isinstance(shape, list)
+            and shape
+            and (shape[-1] != own[0].shape[0])
+        ):
             raise RebuildError(f"its layer {layer.get('name')!r} declares another input than its weights")
         kernel_size = settings.get("kernel_size")
         if isinstance(kernel_size, list) and own and list(own[0].shape[:-2]) != kernel_size:
             raise RebuildError(f"its layer {layer.get('name')!r} declares another kernel than its weights")
-    first = next((i for i, entry in enumerate(inner.get("layers") or [])
-                  if isinstance(entry, dict) and entry.get("class_name") != "InputLayer"), None)
+    first = next(
+        (
+            i
+            for i, entry in enumerate(inner.get("layers") or [])
+            if isinstance(entry, dict) and entry.get("class_name") != "InputLayer"
+        ),
+        None,
+    )
     entries = inner.get("layers") or []
     if first and entries[first].get("class_name") == "Dense" and summary and summary[0].get("shapes"):
-        batch = ((entries[first - 1].get("config") or {}).get("batch_shape")
-                 if entries[first - 1].get("class_name") == "InputLayer" else None)
+        batch = (
+            (entries[first - 1].get("config") or {}).get("batch_shape")
+            if entries[first - 1].get("class_name") == "InputLayer"
+            else None
+        )
         if isinstance(batch, list) and batch and batch[-1] != summary[0]["shapes"][0][0]:
             raise RebuildError("its input declares another width than its first layer's weights")
     if index != values.get("n_weight_arrays"):
@@ -135,8 +221,10 @@ def rebuild(values: dict, arrays: dict):
     disallowed: set = set()
     _check_config(config, disallowed)
     if disallowed:
-        raise RebuildError("it uses something other than standard Keras layers and built-in "
-                           f"activations: {', '.join(sorted(disallowed))}")
+        raise RebuildError(
+            "it uses something other than standard Keras layers and built-in "
+            f"activations: {', '.join(sorted(disallowed))}"
+        )
     count = values.get("n_weight_arrays")
     if not isinstance(count, int) or any(f"weight_{i}" not in arrays for i in range(count)):
         raise RebuildError("its weights are missing")

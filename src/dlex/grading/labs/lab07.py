@@ -25,6 +25,7 @@ REVIEWS_IN_TRAINING_SET = 25_000
 
 # --------------------------------------------------------------------------- shared
 
+
 def _num_words(params_or_namespace) -> int:
     value = params_or_namespace.get("NUM_WORDS", 10000)
     return value if isinstance(value, int) and not isinstance(value, bool) and value > 3 else 10000
@@ -49,19 +50,23 @@ def probe_classifier(namespace, challenge, name: str, history_name: str, label: 
     keras = sys.modules.get("keras")
     model = namespace[name]
     if keras is None or not isinstance(model, keras.Model):
-        raise ProbeError(f"`{name}` is a {type(model).__name__}, not a Keras model "
-                         "(build it with keras.Sequential([...]) or recurrent_classifier(...))")
+        raise ProbeError(
+            f"`{name}` is a {type(model).__name__}, not a Keras model "
+            "(build it with keras.Sequential([...]) or recurrent_classifier(...))"
+        )
     num_words = _num_words(namespace)
     reviews = challenge_reviews(challenge, label, num_words)
     try:
         model(reviews[:1], training=False)
     except Exception as exc:  # noqa: BLE001 - the learner's model may fail in any way
-        raise ProbeError(f"`{name}` fails on a batch of word sequences: "
-                         f"{type(exc).__name__}: {str(exc)[:300]}") from None
+        raise ProbeError(
+            f"`{name}` fails on a batch of word sequences: {type(exc).__name__}: {str(exc)[:300]}"
+        ) from None
     evidence = keras_evidence.model_evidence(model, reviews, f"`{name}`")
     try:
         evidence.values["loss_on_challenge"] = keras_evidence.loss_value(
-            model, *challenge_loss_pair(challenge, label + ".loss"))
+            model, *challenge_loss_pair(challenge, label + ".loss")
+        )
     except ProbeError as exc:
         evidence.values["loss_error"] = str(exc)
     except Exception as exc:  # noqa: BLE001 - the learner's loss may fail in any way
@@ -80,8 +85,11 @@ def layer_configs(values: dict) -> list[dict]:
     except (KeyError, TypeError, ValueError):
         return []
     entries = (config.get("config") or {}).get("layers") or []
-    return [{"class": e.get("class_name"), "config": dict(e.get("config") or {})}
-            for e in entries if isinstance(e, dict) and e.get("class_name") != "InputLayer"]
+    return [
+        {"class": e.get("class_name"), "config": dict(e.get("config") or {})}
+        for e in entries
+        if isinstance(e, dict) and e.get("class_name") != "InputLayer"
+    ]
 
 
 def _l2_of(settings: dict, key: str) -> float | None:
@@ -93,7 +101,7 @@ def _l2_of(settings: dict, key: str) -> float | None:
         return config.get("l2")
     if name == "L1L2" and not config.get("l1"):
         return config.get("l2")
-    return float("nan")                     # some other penalty
+    return float("nan")  # some other penalty
 
 
 def _close(value, target) -> bool:
@@ -108,8 +116,10 @@ def check_shape(layers, name, middle: str) -> Outcome:
     shown = ", ".join(found) or "none"
     hint = "build Embedding → the recurrent layer → Dense(1, sigmoid), nothing else"
     if "Dropout" in found or "SpatialDropout1D" in found:
-        hint = ("the dropout goes inside the recurrent layer, as its dropout= and recurrent_dropout= "
-                "arguments, not as a separate layer")
+        hint = (
+            "the dropout goes inside the recurrent layer, as its dropout= and recurrent_dropout= "
+            "arguments, not as a separate layer"
+        )
     elif middle == "Bidirectional" and "GRU" in found:
         hint = "wrap the GRU: keras.layers.Bidirectional(keras.layers.GRU(32, ...))"
     elif middle == "GRU" and ("LSTM" in found or "SimpleRNN" in found):
@@ -122,8 +132,9 @@ def check_embedding(layers, name, num_words: int, l2: float | None) -> Outcome:
     what = f"`{name}`'s Embedding maps {num_words:,} words (NUM_WORDS) to vectors of 32{penalty}"
     found = [layer["config"] for layer in layers if layer["class"] == "Embedding"]
     if not found:
-        return Outcome(what, False, "it has no Embedding layer",
-                       "start with keras.layers.Embedding(NUM_WORDS, 32)")
+        return Outcome(
+            what, False, "it has no Embedding layer", "start with keras.layers.Embedding(NUM_WORDS, 32)"
+        )
     settings, problems, hint = found[0], [], "compare the Embedding's arguments with the exercise"
     if settings.get("input_dim") != num_words:
         problems.append(f"its vocabulary has {settings.get('input_dim')} words")
@@ -154,14 +165,18 @@ def check_gru_settings(settings: dict, dropout: float, recurrent_dropout: float,
         problems.append(f"{where} has dropout={settings.get('dropout')}")
     if not _close(settings.get("recurrent_dropout"), recurrent_dropout):
         problems.append(f"{where} has recurrent_dropout={settings.get('recurrent_dropout')}")
-    if settings.get("activation", "tanh") != "tanh" or settings.get("recurrent_activation", "sigmoid") != "sigmoid":
+    if (
+        settings.get("activation", "tanh") != "tanh"
+        or settings.get("recurrent_activation", "sigmoid") != "sigmoid"
+    ):
         problems.append(f"{where} uses other activations than tanh and sigmoid")
     if settings.get("return_sequences") or settings.get("go_backwards") or settings.get("stateful"):
         problems.append(f"{where} returns its whole sequence, reads backwards or is stateful")
     for key in ("kernel_regularizer", "recurrent_regularizer", "bias_regularizer"):
         if settings.get(key) is not None:
-            problems.append(f"{where} has a {key.replace('_', ' ')} (section 7 showed what L2(0.01) "
-                            "on a GRU does)")
+            problems.append(
+                f"{where} has a {key.replace('_', ' ')} (section 7 showed what L2(0.01) on a GRU does)"
+            )
     if settings.get("use_bias") is False:
         problems.append(f"{where} has no bias")
     return problems
@@ -171,12 +186,18 @@ def check_output_layer(layers, name) -> Outcome:
     what = f"`{name}` ends with Dense(1, sigmoid): the probability that a review is positive"
     dense = [layer["config"] for layer in layers if layer["class"] == "Dense"]
     if len(dense) != 1:
-        return Outcome(what, False, f"it has {len(dense)} Dense layers", "end with one Dense(1, activation='sigmoid')")
+        return Outcome(
+            what, False, f"it has {len(dense)} Dense layers", "end with one Dense(1, activation='sigmoid')"
+        )
     settings = dense[0]
     if settings.get("units") != 1 or settings.get("activation") != "sigmoid":
-        return Outcome(what, False, f"its Dense layer has {settings.get('units')} unit(s) and the "
-                       f"{settings.get('activation')} activation",
-                       "one unit with the sigmoid gives a probability between 0 and 1")
+        return Outcome(
+            what,
+            False,
+            f"its Dense layer has {settings.get('units')} unit(s) and the "
+            f"{settings.get('activation')} activation",
+            "one unit with the sigmoid gives a probability between 0 and 1",
+        )
     return Outcome(what, True)
 
 
@@ -199,8 +220,9 @@ def forward_by_hand(x: np.ndarray, layers: list[dict], weights: list) -> np.ndar
             raise ValueError("only merge_mode='concat' is specified")
         reset_after = inner.get("reset_after", True)
         both = [w.astype("float64") for w in weights[1:7]]
-        _, (forward, backward) = rnn.bidirectional_forward(h, both[:3], both[3:], cell="gru",
-                                                           reset_after=reset_after)
+        _, (forward, backward) = rnn.bidirectional_forward(
+            h, both[:3], both[3:], cell="gru", reset_after=reset_after
+        )
         state = np.concatenate([forward, backward], axis=-1)
         rest = weights[7:]
     else:
@@ -210,37 +232,53 @@ def forward_by_hand(x: np.ndarray, layers: list[dict], weights: list) -> np.ndar
 
 
 def check_behaviour(values, arrays, layers, challenge, label, name, num_words) -> Outcome:
-    what = (f"on {N_REVIEWS} random word sequences chosen by the check, `{name}` computes embedding, "
-            "GRU and sigmoid as dlex.scratch.rnn computes them by hand")
+    what = (
+        f"on {N_REVIEWS} random word sequences chosen by the check, `{name}` computes embedding, "
+        "GRU and sigmoid as dlex.scratch.rnn computes them by hand"
+    )
     reviews = challenge_reviews(challenge, label, num_words)
-    outputs, failed = kit.rebuilt_outputs(values, arrays, reviews, name, what,
-                                          "build the model from standard keras.layers")
+    outputs, failed = kit.rebuilt_outputs(
+        values, arrays, reviews, name, what, "build the model from standard keras.layers"
+    )
     if failed:
         return failed
     weights = [arrays[f"weight_{i}"] for i in range(int(values.get("n_weight_arrays") or 0))]
     try:
         by_hand = forward_by_hand(reviews, layers, weights)
     except (ValueError, IndexError, KeyError, TypeError) as exc:
-        return Outcome(what, False, f"its layers cannot be computed by hand: {str(exc)[:200]}",
-                       "fix the failed checks above first")
+        return Outcome(
+            what,
+            False,
+            f"its layers cannot be computed by hand: {str(exc)[:200]}",
+            "fix the failed checks above first",
+        )
     if by_hand.shape == outputs.shape and kit.close(outputs, by_hand, 1e-4):
         return Outcome(what, True)
-    return Outcome(what, False, "its outputs differ from the by-hand computation with its own weights",
-                   "use the GRU's default activations and a sigmoid output")
+    return Outcome(
+        what,
+        False,
+        "its outputs differ from the by-hand computation with its own weights",
+        "use the GRU's default activations and a sigmoid output",
+    )
 
 
 def check_compiled(values, challenge, label, name) -> Outcome:
     what = f"`{name}` is compiled with RMSprop and the binary cross-entropy loss"
     optimizer, _ = kit.optimizer_summary(values)
     if optimizer is None:
-        return Outcome(what, False, f"`{name}` is not compiled",
-                       "use recurrent_classifier(...), or compile with optimizer='rmsprop', "
-                       "loss='binary_crossentropy', metrics=['accuracy']")
+        return Outcome(
+            what,
+            False,
+            f"`{name}` is not compiled",
+            "use recurrent_classifier(...), or compile with optimizer='rmsprop', "
+            "loss='binary_crossentropy', metrics=['accuracy']",
+        )
     if optimizer != "RMSprop":
         return Outcome(what, False, f"its optimizer is {optimizer}", "compile with optimizer='rmsprop'")
     if values.get("loss_error"):
-        return Outcome(what, False, f"its loss cannot be used: {values['loss_error']}",
-                       "use loss='binary_crossentropy'")
+        return Outcome(
+            what, False, f"its loss cannot be used: {values['loss_error']}", "use loss='binary_crossentropy'"
+        )
     value = values.get("loss_on_challenge")
     if value is None:
         return Outcome(what, False, f"`{name}` has no loss", "compile with loss='binary_crossentropy'")
@@ -252,8 +290,12 @@ def check_compiled(values, challenge, label, name) -> Outcome:
     hint = "use loss='binary_crossentropy': one probability per review, label 0 or 1"
     if math.isclose(value, float(np.mean((y_true - y_pred) ** 2)), rel_tol=1e-3):
         hint = "that is the mean squared error; " + hint
-    return Outcome(what, False, "on made-up predictions its loss gives another number than the binary "
-                   "cross-entropy", hint)
+    return Outcome(
+        what,
+        False,
+        "on made-up predictions its loss gives another number than the binary cross-entropy",
+        hint,
+    )
 
 
 def _stopped_as_patience_says(val_accuracy: list, patience: int, epochs: int, min_delta: float = 0.0) -> bool:
@@ -266,7 +308,7 @@ def _stopped_as_patience_says(val_accuracy: list, patience: int, epochs: int, mi
         else:
             waited += 1
         if waited >= patience and i < len(val_accuracy) - 1:
-            return False                      # training went on past the stopping point
+            return False  # training went on past the stopping point
     return len(val_accuracy) == epochs or waited >= patience
 
 
@@ -274,37 +316,65 @@ def check_history(values, params, name, history_name, result_name) -> Outcome:
     epochs, patience = kit.integer_param(params, "MAX_EPOCHS", 20), kit.integer_param(params, "PATIENCE", 3)
     min_delta = kit.integer_param(params, "MIN_DELTA", 0.0)
     batch = kit.integer_param(params, "BATCH_SMALL", 256)
-    n_fit = (kit.integer_param(params, "TRAIN_LIMIT", 0) or REVIEWS_IN_TRAINING_SET) - kit.integer_param(params, "VALIDATION_SIZE", 5000)
+    n_fit = (kit.integer_param(params, "TRAIN_LIMIT", 0) or REVIEWS_IN_TRAINING_SET) - kit.integer_param(
+        params, "VALIDATION_SIZE", 5000
+    )
     steps_wanted = math.ceil(n_fit / batch) if n_fit > 0 else None
-    what = (f"`{history_name}` is what `train(\"{result_name}\", {name}, batch_size=BATCH_SMALL, ...)` "
-            f"returned: batches of {batch} of the {n_fit:,} training reviews, validated, stopped by early "
-            f"stopping (at most {epochs} epochs)")
+    what = (
+        f'`{history_name}` is what `train("{result_name}", {name}, batch_size=BATCH_SMALL, ...)` '
+        f"returned: batches of {batch} of the {n_fit:,} training reviews, validated, stopped by early "
+        f"stopping (at most {epochs} epochs)"
+    )
     if values.get("history_error"):
-        return Outcome(what, False, values["history_error"],
-                       f"write {history_name} = train(\"{result_name}\", {name}, batch_size=BATCH_SMALL, seed=...)")
+        return Outcome(
+            what,
+            False,
+            values["history_error"],
+            f'write {history_name} = train("{result_name}", {name}, batch_size=BATCH_SMALL, seed=...)',
+        )
     history = values.get("history") or {}
     if not history.get("same_model"):
-        return Outcome(what, False, f"`{history_name}` comes from training another model than the "
-                       f"`{name}` you have now", f"build {name} once, then train that model; re-running the "
-                       "cell that builds it replaces the trained one")
+        return Outcome(
+            what,
+            False,
+            f"`{history_name}` comes from training another model than the `{name}` you have now",
+            f"build {name} once, then train that model; re-running the "
+            "cell that builds it replaces the trained one",
+        )
     curves, fit_params = history.get("curves") or {}, history.get("params") or {}
     if "val_accuracy" not in curves:
-        return Outcome(what, False, "it has no validation accuracy",
-                       "train with the lab's train(...) helper, which validates on the held-out reviews")
+        return Outcome(
+            what,
+            False,
+            "it has no validation accuracy",
+            "train with the lab's train(...) helper, which validates on the held-out reviews",
+        )
     if fit_params.get("epochs") != epochs:
-        return Outcome(what, False, f"fit was asked for {fit_params.get('epochs')} epochs",
-                       "use the train(...) helper: it asks for MAX_EPOCHS and lets early stopping decide")
+        return Outcome(
+            what,
+            False,
+            f"fit was asked for {fit_params.get('epochs')} epochs",
+            "use the train(...) helper: it asks for MAX_EPOCHS and lets early stopping decide",
+        )
     if steps_wanted and fit_params.get("steps") != steps_wanted:
-        return Outcome(what, False, f"each epoch had {fit_params.get('steps')} batches; the {n_fit:,} "
-                       f"training reviews in batches of {batch} make {steps_wanted}",
-                       "pass batch_size=BATCH_SMALL to train(...)")
+        return Outcome(
+            what,
+            False,
+            f"each epoch had {fit_params.get('steps')} batches; the {n_fit:,} "
+            f"training reviews in batches of {batch} make {steps_wanted}",
+            "pass batch_size=BATCH_SMALL to train(...)",
+        )
     accuracy = curves["val_accuracy"]
     if not all(isinstance(v, float) and math.isfinite(v) for v in accuracy):
         return Outcome(what, False, "its validation accuracy is not a finite number")
     if not _stopped_as_patience_says(accuracy, patience, epochs, min_delta):
-        return Outcome(what, False, f"training ran {len(accuracy)} epochs, past {patience} epochs without "
-                       f"a validation accuracy better by more than {min_delta:g}",
-                       "train with the train(...) helper: it stops early")
+        return Outcome(
+            what,
+            False,
+            f"training ran {len(accuracy)} epochs, past {patience} epochs without "
+            f"a validation accuracy better by more than {min_delta:g}",
+            "train with the train(...) helper: it stops early",
+        )
     return Outcome(what, True)
 
 
@@ -315,16 +385,25 @@ def check_trained(values, name) -> Outcome:
     epochs = len((history.get("curves") or {}).get("loss") or [])
     steps = (history.get("params") or {}).get("steps")
     if not iterations:
-        return Outcome(what, False, f"`{name}`'s optimizer has made no update: it has never been trained",
-                       f"train {name} with the train(...) helper, and do not rebuild it afterwards")
+        return Outcome(
+            what,
+            False,
+            f"`{name}`'s optimizer has made no update: it has never been trained",
+            f"train {name} with the train(...) helper, and do not rebuild it afterwards",
+        )
     if epochs and isinstance(steps, int) and iterations != epochs * steps:
-        return Outcome(what, False, f"its optimizer made {iterations} updates; {epochs} epoch(s) of {steps} "
-                       f"batches make {epochs * steps}",
-                       f"train {name} once, with one call of train(...)")
+        return Outcome(
+            what,
+            False,
+            f"its optimizer made {iterations} updates; {epochs} epoch(s) of {steps} "
+            f"batches make {epochs * steps}",
+            f"train {name} once, with one call of train(...)",
+        )
     return Outcome(what, True)
 
 
 # --------------------------------------------------------------------------- exercise 1
+
 
 def probe_ex1(namespace, challenge) -> Evidence:
     return probe_classifier(namespace, challenge, "model_ex1", "history_ex1", "ex1")
@@ -334,13 +413,20 @@ def check_gru_ex1(layers) -> Outcome:
     what = "`model_ex1`'s recurrent layer is GRU(32, dropout=0.5, recurrent_dropout=0.1), without a penalty"
     found = [layer["config"] for layer in layers if layer["class"] == "GRU"]
     if not found:
-        return Outcome(what, False, "it has no GRU layer",
-                       "use keras.layers.GRU(32, dropout=0.5, recurrent_dropout=0.1)")
+        return Outcome(
+            what, False, "it has no GRU layer", "use keras.layers.GRU(32, dropout=0.5, recurrent_dropout=0.1)"
+        )
     problems = check_gru_settings(found[0], 0.5, 0.1, "the GRU")
     if problems:
         swapped = _close(found[0].get("dropout"), 0.1) and _close(found[0].get("recurrent_dropout"), 0.5)
-        hint = ("the two rates are swapped: dropout (on the inputs x) is 0.5, recurrent_dropout (on "
-                "the state h) is 0.1") if swapped else "compare the GRU's arguments with the exercise"
+        hint = (
+            (
+                "the two rates are swapped: dropout (on the inputs x) is 0.5, recurrent_dropout (on "
+                "the state h) is 0.1"
+            )
+            if swapped
+            else "compare the GRU's arguments with the exercise"
+        )
         return Outcome(what, False, "; ".join(problems), hint)
     return Outcome(what, True)
 
@@ -364,22 +450,33 @@ def judge_ex1(evidence, challenge, context) -> list[Outcome]:
 
 # --------------------------------------------------------------------------- exercise 2
 
+
 def probe_ex2(namespace, challenge) -> Evidence:
     return probe_classifier(namespace, challenge, "model_ex2", "history_ex2", "ex2")
 
 
 def check_bidirectional(layers) -> Outcome:
-    what = ("`model_ex2`'s recurrent layer is Bidirectional(GRU(32, dropout=0.3, recurrent_dropout=0.02)), "
-            "its two directions' states concatenated")
+    what = (
+        "`model_ex2`'s recurrent layer is Bidirectional(GRU(32, dropout=0.3, recurrent_dropout=0.02)), "
+        "its two directions' states concatenated"
+    )
     found = [layer["config"] for layer in layers if layer["class"] == "Bidirectional"]
     if not found:
-        return Outcome(what, False, "it has no Bidirectional layer",
-                       "wrap the GRU: keras.layers.Bidirectional(keras.layers.GRU(32, ...))")
+        return Outcome(
+            what,
+            False,
+            "it has no Bidirectional layer",
+            "wrap the GRU: keras.layers.Bidirectional(keras.layers.GRU(32, ...))",
+        )
     settings = found[0]
     inner = settings.get("layer") or {}
     if inner.get("class_name") != "GRU":
-        return Outcome(what, False, f"the Bidirectional layer wraps a {inner.get('class_name')}",
-                       "wrap a keras.layers.GRU")
+        return Outcome(
+            what,
+            False,
+            f"the Bidirectional layer wraps a {inner.get('class_name')}",
+            "wrap a keras.layers.GRU",
+        )
     problems = check_gru_settings(inner.get("config") or {}, 0.3, 0.02, "the GRU inside")
     if settings.get("merge_mode", "concat") != "concat":
         problems.append(f"it joins the two directions with merge_mode={settings.get('merge_mode')!r}")
@@ -387,8 +484,12 @@ def check_bidirectional(layers) -> Outcome:
     if isinstance(backward, dict) and backward.get("class_name") not in (None, "GRU"):
         problems.append(f"its backward layer is a {backward.get('class_name')}")
     if problems:
-        return Outcome(what, False, "; ".join(problems), "compare the GRU's arguments with the exercise; "
-                       "leave Bidirectional's merge_mode at its default")
+        return Outcome(
+            what,
+            False,
+            "; ".join(problems),
+            "compare the GRU's arguments with the exercise; leave Bidirectional's merge_mode at its default",
+        )
     return Outcome(what, True)
 
 
@@ -412,83 +513,135 @@ def judge_ex2(evidence, challenge, context) -> list[Outcome]:
 PARAMS = ("NUM_WORDS", "MAX_EPOCHS", "PATIENCE", "MIN_DELTA", "TRAIN_LIMIT", "VALIDATION_SIZE", "BATCH_SMALL")
 
 EXERCISES = (
-    Exercise(id="lab07.ex1", title="A GRU with dropout", points=3,
-             names=("model_ex1", "history_ex1"), probe=probe_ex1, judge=judge_ex1,
-             params=PARAMS + ("SEED_EX1",),
-             summary="Embedding(NUM_WORDS, 32) → GRU(32, dropout=0.5, recurrent_dropout=0.1) → "
-                     "Dense(1, sigmoid), RMSprop and binary cross-entropy, trained with train(...)"),
-    Exercise(id="lab07.ex2", title="A bidirectional GRU", points=3,
-             names=("model_ex2", "history_ex2"), probe=probe_ex2, judge=judge_ex2,
-             params=PARAMS + ("SEED_EX2",),
-             summary="Embedding(NUM_WORDS, 32, L2 0.01) → Bidirectional(GRU(32, dropout=0.3, "
-                     "recurrent_dropout=0.02)) → Dense(1, sigmoid), trained with train(...)"),
+    Exercise(
+        id="lab07.ex1",
+        title="A GRU with dropout",
+        points=3,
+        names=("model_ex1", "history_ex1"),
+        probe=probe_ex1,
+        judge=judge_ex1,
+        params=PARAMS + ("SEED_EX1",),
+        summary="Embedding(NUM_WORDS, 32) → GRU(32, dropout=0.5, recurrent_dropout=0.1) → "
+        "Dense(1, sigmoid), RMSprop and binary cross-entropy, trained with train(...)",
+    ),
+    Exercise(
+        id="lab07.ex2",
+        title="A bidirectional GRU",
+        points=3,
+        names=("model_ex2", "history_ex2"),
+        probe=probe_ex2,
+        judge=judge_ex2,
+        params=PARAMS + ("SEED_EX2",),
+        summary="Embedding(NUM_WORDS, 32, L2 0.01) → Bidirectional(GRU(32, dropout=0.3, "
+        "recurrent_dropout=0.02)) → Dense(1, sigmoid), trained with train(...)",
+    ),
 )
 
 
 # --------------------------------------------------------------------------- questions
 
 QUESTIONS = (
-    Choice("lab07.q1", "How does the number of weights of a simple recurrent layer depend on the "
-                       "length T of the sequences it reads?",
-           ("It grows in proportion to T",
+    Choice(
+        "lab07.q1",
+        "How does the number of weights of a simple recurrent layer depend on the "
+        "length T of the sequences it reads?",
+        (
+            "It grows in proportion to T",
             "It grows with T², because every step is connected to every other",
             "It does not depend on T: the same U, W and b are used at every step",
-            "It is fixed at the length of the first sequence the layer sees"),
-           "Unfolded in time the layer is a deep network whose copies all share U, W and b, so a "
-           "layer with D inputs and u units has D·u + u·u + u weights whatever the length."),
-    Numeric("lab07.q2", "How many weights (kernel, recurrent kernel and biases) has "
-                        "keras.layers.SimpleRNN(16) on sequences of 8 features per step?",
-            "D·u for the input kernel, u·u for the recurrent kernel and u biases: "
-            "8·16 + 16·16 + 16."),
-    Numeric("lab07.q3", "How many weights has keras.layers.LSTM(10) on sequences of 5 features per step?",
-            "Four gates (input, forget, candidate, output), each with its own D·u input weights, "
-            "u·u recurrent weights and u biases: 4·(5·10 + 10·10 + 10)."),
-    Choice("lab07.q4", "Why did the GRU with L2(0.01) on its embedding and input kernel stay at chance?",
-           ("Its learning rate was too small to move the weights at all",
+            "It is fixed at the length of the first sequence the layer sees",
+        ),
+        "Unfolded in time the layer is a deep network whose copies all share U, W and b, so a "
+        "layer with D inputs and u units has D·u + u·u + u weights whatever the length.",
+    ),
+    Numeric(
+        "lab07.q2",
+        "How many weights (kernel, recurrent kernel and biases) has "
+        "keras.layers.SimpleRNN(16) on sequences of 8 features per step?",
+        "D·u for the input kernel, u·u for the recurrent kernel and u biases: 8·16 + 16·16 + 16.",
+    ),
+    Numeric(
+        "lab07.q3",
+        "How many weights has keras.layers.LSTM(10) on sequences of 5 features per step?",
+        "Four gates (input, forget, candidate, output), each with its own D·u input weights, "
+        "u·u recurrent weights and u biases: 4·(5·10 + 10·10 + 10).",
+    ),
+    Choice(
+        "lab07.q4",
+        "Why did the GRU with L2(0.01) on its embedding and input kernel stay at chance?",
+        (
+            "Its learning rate was too small to move the weights at all",
             "The penalty's gradient was many times the data's, so RMSprop shrank the embedding and "
             "kernel towards zero, every review looked alike, and the data gradient that could undo "
             "it vanished with them",
             "A GRU cannot classify text; only LSTMs can",
-            "Padding the reviews in front hid the words from the GRU"),
-           "Section 7 measured it: at the start the penalty's pull on the embedding was tens of times "
-           "the data's push, and RMSprop moves each weight by about the learning rate per step "
-           "whatever its gradient's size, so the word vectors collapsed within the first epochs."),
-    Choice("lab07.q5", "What does Keras's recurrent_dropout do to the state h during training?",
-           ("It draws a new random mask for h at every time step",
+            "Padding the reviews in front hid the words from the GRU",
+        ),
+        "Section 7 measured it: at the start the penalty's pull on the embedding was tens of times "
+        "the data's push, and RMSprop moves each weight by about the learning rate per step "
+        "whatever its gradient's size, so the word vectors collapsed within the first epochs.",
+    ),
+    Choice(
+        "lab07.q5",
+        "What does Keras's recurrent_dropout do to the state h during training?",
+        (
+            "It draws a new random mask for h at every time step",
             "It draws one mask per sequence and uses it at every step (Gal & Ghahramani 2016)",
             "It drops whole sequences from the batch",
-            "It drops entries of h only when the model is evaluated"),
-           "A fresh mask at each of 250 steps would erase a little more of the memory at every step; "
-           "one mask per sequence drops the same entries throughout and keeps what is carried."),
-    Choice("lab07.q6", "Why does the lab pad short reviews with zeros in front rather than behind?",
-           ("Zeros in front are cheaper to compute",
+            "It drops entries of h only when the model is evaluated",
+        ),
+        "A fresh mask at each of 250 steps would erase a little more of the memory at every step; "
+        "one mask per sequence drops the same entries throughout and keeps what is carried.",
+    ),
+    Choice(
+        "lab07.q6",
+        "Why does the lab pad short reviews with zeros in front rather than behind?",
+        (
+            "Zeros in front are cheaper to compute",
             "The recurrent layer answers from its last state, and padding in front leaves the "
             "review's words right before that answer",
             "Keras cannot pad behind",
-            "The embedding layer ignores zeros only in front"),
-           "A state that must carry the review through a long run of padding after it loses some of "
-           "it at every step; with the padding in front the last words read are the review's own."),
-    Choice("lab07.q7", "For which task can a bidirectional recurrent layer not be used as it stands?",
-           ("Classifying a whole review as positive or negative",
+            "The embedding layer ignores zeros only in front",
+        ),
+        "A state that must carry the review through a long run of padding after it loses some of "
+        "it at every step; with the padding in front the last words read are the review's own.",
+    ),
+    Choice(
+        "lab07.q7",
+        "For which task can a bidirectional recurrent layer not be used as it stands?",
+        (
+            "Classifying a whole review as positive or negative",
             "Tagging every word of a finished sentence with its part of speech",
             "Forecasting the next value of a series from the values so far",
-            "Detecting which sentences of a finished document are questions"),
-           "The backward direction reads from the end of the sequence, so every output depends on "
-           "later elements. A forecast must not see the future it predicts."),
-    ResultNumeric("lab07.q8", "What test accuracy did the practitioner's GRU of section 8 (gru_fixed: L2(0.0001) "
-                              "on its embedding and kernel, batches of 32) reach? "
-                              "(a fraction, e.g. 0.87, to 3 decimals)",
-                  "gru_fixed.test_accuracy", 0.0015,
-                  "The number is in your run's metrics as gru_fixed.test_accuracy: the fraction of the "
-                  "test reviews the GRU, with the weights of its best validation epoch, classified correctly."),
-    ResultNumeric("lab07.q9", "How many epochs did your bidirectional GRU (Exercise 2) train before early "
-                              "stopping ended it?",
-                  "bigru.epochs_run", 0,
-                  "The length of history_ex2.history['loss']: the best epoch plus the patience, unless "
-                  "training reached MAX_EPOCHS first."),
-    ResultChoice("lab07.q10", "In your run, which forecast had the lower test error?",
-                 (("the naive forecast (last value)", "forecast.naive_rmse"),
-                  ("one GRU layer", "forecast.rmse")), "min",
-                 "The GRU sees the whole window and learns where in the daily cycle it ends; the naive "
-                 "forecast only repeats the last value, so it lags the cycle by the forecast horizon."),
+            "Detecting which sentences of a finished document are questions",
+        ),
+        "The backward direction reads from the end of the sequence, so every output depends on "
+        "later elements. A forecast must not see the future it predicts.",
+    ),
+    ResultNumeric(
+        "lab07.q8",
+        "What test accuracy did the practitioner's GRU of section 8 (gru_fixed: L2(0.0001) "
+        "on its embedding and kernel, batches of 32) reach? "
+        "(a fraction, e.g. 0.87, to 3 decimals)",
+        "gru_fixed.test_accuracy",
+        0.0015,
+        "The number is in your run's metrics as gru_fixed.test_accuracy: the fraction of the "
+        "test reviews the GRU, with the weights of its best validation epoch, classified correctly.",
+    ),
+    ResultNumeric(
+        "lab07.q9",
+        "How many epochs did your bidirectional GRU (Exercise 2) train before early stopping ended it?",
+        "bigru.epochs_run",
+        0,
+        "The length of history_ex2.history['loss']: the best epoch plus the patience, unless "
+        "training reached MAX_EPOCHS first.",
+    ),
+    ResultChoice(
+        "lab07.q10",
+        "In your run, which forecast had the lower test error?",
+        (("the naive forecast (last value)", "forecast.naive_rmse"), ("one GRU layer", "forecast.rmse")),
+        "min",
+        "The GRU sees the whole window and learns where in the daily cycle it ends; the naive "
+        "forecast only repeats the last value, so it lags the cycle by the forecast horizon.",
+    ),
 )

@@ -35,7 +35,7 @@ from pathlib import Path
 from dlex.errors import DlexError
 
 FORMAT = "dlex-answer-key/1"
-KEY_DIR = Path(__file__).parent / "keys"     # dlex/grading/questions/keys
+KEY_DIR = Path(__file__).parent / "keys"  # dlex/grading/questions/keys
 _PEPPER = b"dlex/answer-key/v1:7c1e0b9a"
 
 
@@ -69,14 +69,19 @@ def record_from_plain(question_id: str, plain: dict) -> dict:
     if "choice" in plain:
         return {"kind": "choice", "digest": digest(question_id, int(plain["choice"]) - 1)}
     if "value" in plain:
-        return {"kind": "numeric", "value": float(plain["value"]),
-                "tolerance": float(plain.get("tolerance", 0.0))}
+        return {
+            "kind": "numeric",
+            "value": float(plain["value"]),
+            "tolerance": float(plain.get("tolerance", 0.0)),
+        }
     raise ValueError(f"{question_id}: a plain answer needs 'choice' or 'value'")
 
 
 def encode_key(lab: str, plain_answers: dict) -> dict:
-    entries = {qid: encode_entry(qid, record_from_plain(qid, answer))
-               for qid, answer in sorted(plain_answers.items())}
+    entries = {
+        qid: encode_entry(qid, record_from_plain(qid, answer))
+        for qid, answer in sorted(plain_answers.items())
+    }
     return {"format": FORMAT, "lab": lab, "entries": entries}
 
 
@@ -90,8 +95,9 @@ def load_key(lab: str) -> dict:
             raise ValueError("unknown format")
         return {qid: decode_entry(qid, token) for qid, token in document["entries"].items()}
     except FileNotFoundError:
-        raise DlexError(f"the answer key of {lab} is missing ({path})",
-                        "reinstall dlex; the key ships with the package") from None
+        raise DlexError(
+            f"the answer key of {lab} is missing ({path})", "reinstall dlex; the key ships with the package"
+        ) from None
     except (ValueError, KeyError, TypeError) as exc:
         raise DlexError(f"the answer key of {lab} is damaged ({exc})", "reinstall dlex") from None
 

@@ -49,8 +49,8 @@ class ResultNumeric:
 class ResultChoice:
     id: str
     text: str
-    options: tuple[tuple[str, str], ...]     # (shown label, metrics key)
-    pick: str                                # "max" or "min"
+    options: tuple[tuple[str, str], ...]  # (shown label, metrics key)
+    pick: str  # "max" or "min"
     explanation: str
     kind = "result"
 
@@ -128,12 +128,16 @@ def _fmt(value: float) -> str:
 
 def _result_value(question, metrics: dict | None, key: str):
     if metrics is None:
-        return None, ("this question is about your own run, and no run was found: run the lab "
-                      "(`dlex run LAB` or the notebook's cells) first")
+        return None, (
+            "this question is about your own run, and no run was found: run the lab "
+            "(`dlex run LAB` or the notebook's cells) first"
+        )
     value = metrics.get(key)
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        return None, (f"your run has no number for {key!r} (did it stop before that cell?); "
-                      "run the lab to the end first")
+        return None, (
+            f"your run has no number for {key!r} (did it stop before that cell?); "
+            "run the lab to the end first"
+        )
     return float(value), ""
 
 
@@ -144,14 +148,22 @@ def check_answer(question, raw, metrics: dict | None = None) -> Verdict:
     if isinstance(question, Choice):
         index = parse_choice(raw, question.choices)
         if index is None:
-            return Verdict(question.id, None, given,
-                           message=f"answer with a number from 1 to {len(question.choices)}")
+            return Verdict(
+                question.id, None, given, message=f"answer with a number from 1 to {len(question.choices)}"
+            )
         record = answerkey.load_key(lab)[question.id]
-        right = next((i for i in range(len(question.choices))
-                      if answerkey.digest(question.id, i) == record["digest"]), None)
+        right = next(
+            (i for i in range(len(question.choices)) if answerkey.digest(question.id, i) == record["digest"]),
+            None,
+        )
         expected = f"{right + 1}. {question.choices[right]}" if right is not None else "?"
-        return Verdict(question.id, index == right, f"{index + 1}. {question.choices[index]}",
-                       expected, question.explanation)
+        return Verdict(
+            question.id,
+            index == right,
+            f"{index + 1}. {question.choices[index]}",
+            expected,
+            question.explanation,
+        )
     if isinstance(question, Numeric):
         value = parse_number(raw)
         if value is None:
@@ -167,15 +179,21 @@ def check_answer(question, raw, metrics: dict | None = None) -> Verdict:
         if measured is None:
             return Verdict(question.id, None, _fmt(value), message=why)
         correct = abs(value - measured) <= question.tolerance + 1e-12
-        return Verdict(question.id, correct, _fmt(value), f"{measured:.6g} (your run's {question.key})",
-                       question.explanation)
+        return Verdict(
+            question.id,
+            correct,
+            _fmt(value),
+            f"{measured:.6g} (your run's {question.key})",
+            question.explanation,
+        )
     if isinstance(question, ResultChoice):
         index = parse_choice(raw, question.choices)
         if index is None:
-            return Verdict(question.id, None, given,
-                           message=f"answer with a number from 1 to {len(question.choices)}")
+            return Verdict(
+                question.id, None, given, message=f"answer with a number from 1 to {len(question.choices)}"
+            )
         numbers = []
-        for label, key in question.options:
+        for _label, key in question.options:
             measured, why = _result_value(question, metrics, key)
             if measured is None:
                 return Verdict(question.id, None, question.choices[index], message=why)
@@ -183,9 +201,13 @@ def check_answer(question, raw, metrics: dict | None = None) -> Verdict:
         best = max(numbers) if question.pick == "max" else min(numbers)
         right = [i for i, v in enumerate(numbers) if v == best]
         shown = ", ".join(f"{label}: {v:.4g}" for (label, _), v in zip(question.options, numbers))
-        return Verdict(question.id, index in right, f"{index + 1}. {question.choices[index]}",
-                       f"{right[0] + 1}. {question.choices[right[0]]} (your run: {shown})",
-                       question.explanation)
+        return Verdict(
+            question.id,
+            index in right,
+            f"{index + 1}. {question.choices[index]}",
+            f"{right[0] + 1}. {question.choices[right[0]]} (your run: {shown})",
+            question.explanation,
+        )
     raise TypeError(f"unknown question type {type(question).__name__}")
 
 

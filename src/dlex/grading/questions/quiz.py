@@ -47,9 +47,11 @@ def quiz(lab: str) -> None:
 
     name = get_lab(lab).name
     items = questions(name)
-    header = (f"Evaluation questions of {name} ({len(items)}). Answer each with "
-              f"dlex.answer(\"{items[0].id}\", your_answer) — choices by number — or in the "
-              f"terminal with `dlex quiz {name}`.")
+    header = (
+        f"Evaluation questions of {name} ({len(items)}). Answer each with "
+        f'dlex.answer("{items[0].id}", your_answer) — choices by number — or in the '
+        f"terminal with `dlex quiz {name}`."
+    )
     body = "\n\n".join(render(q, i) for i, q in enumerate(items, 1))
     print(f"{header}\n\n{body}", flush=True)
 
@@ -73,6 +75,7 @@ def answer(question_id: str, value, metrics: dict | None = None):
 
 # --------------------------------------------------------------------------- terminal helpers
 
+
 def normalize_id(lab: str, key: str) -> str:
     key = str(key).strip()
     if re.fullmatch(r"q\d+", key, re.IGNORECASE):
@@ -93,8 +96,9 @@ def parse_answers_file(lab: str, path: Path) -> dict:
         try:
             data = json.loads(text)
         except ValueError as exc:
-            raise DlexError(f"{path} is not valid JSON ({exc})",
-                            'write an object such as {"q1": 2, "q5": 0.97}') from None
+            raise DlexError(
+                f"{path} is not valid JSON ({exc})", 'write an object such as {"q1": 2, "q5": 0.97}'
+            ) from None
         for key, value in data.items():
             answers[normalize_id(lab, key)] = value
         return answers
@@ -104,8 +108,9 @@ def parse_answers_file(lab: str, path: Path) -> dict:
             continue
         match = re.fullmatch(r"([\w.]+)\s*[:=]?\s*(.+)", line)
         if not match:
-            raise DlexError(f"{path} line {number}: expected 'QUESTION: ANSWER', got {line!r}",
-                            "for example: q1: 2")
+            raise DlexError(
+                f"{path} line {number}: expected 'QUESTION: ANSWER', got {line!r}", "for example: q1: 2"
+            )
         answers[normalize_id(lab, match.group(1))] = match.group(2).strip()
     return answers
 
@@ -115,7 +120,10 @@ def check_answers(lab: str, answers: dict, metrics: dict | None) -> list:
     module = lab_module(lab)
     unknown = sorted(set(answers) - {q.id for q in module.QUESTIONS})
     if unknown:
-        raise DlexError(f"unknown question id(s) in the answers: {', '.join(unknown)}",
-                        f"this lab's questions: {', '.join(q.id for q in module.QUESTIONS)}")
-    return [(q, check_answer(q, answers[q.id], metrics) if q.id in answers else None)
-            for q in module.QUESTIONS]
+        raise DlexError(
+            f"unknown question id(s) in the answers: {', '.join(unknown)}",
+            f"this lab's questions: {', '.join(q.id for q in module.QUESTIONS)}",
+        )
+    return [
+        (q, check_answer(q, answers[q.id], metrics) if q.id in answers else None) for q in module.QUESTIONS
+    ]

@@ -41,6 +41,7 @@ with a message, unless ``--allow-network``: then submissions run with the limits
 process group and the supervisor only. ``dlex check`` (a learner checking their own
 notebook) uses that mode too, without limits.
 """
+
 from dlex.grading.sandbox.cgroup import make_cgroup, remove_cgroup
 from dlex.grading.sandbox.detection import Isolation, detect
 from dlex.grading.sandbox.limits import Limits, rlimits_for
@@ -49,6 +50,21 @@ from dlex.grading.sandbox.protocol import EVIDENCE_DIR, WorkerConfig
 from dlex.grading.sandbox.supervisor import CappedLog, RunRecord, kill_tree, run_worker
 from dlex.grading.sandbox.workdir import new_uid, prepare_workdir, python_paths
 
-__all__ = ["EVIDENCE_DIR", "CappedLog", "Isolation", "Limits", "RunRecord", "WorkerConfig", "detect",
-           "kill_tree", "make_cgroup", "new_uid", "prepare_workdir", "process_tree", "python_paths",
-           "remove_cgroup", "rlimits_for", "run_worker"]
+__all__ = [
+    "EVIDENCE_DIR",
+    "CappedLog",
+    "Isolation",
+    "Limits",
+    "RunRecord",
+    "WorkerConfig",
+    "detect",
+    "kill_tree",
+    "make_cgroup",
+    "new_uid",
+    "prepare_workdir",
+    "process_tree",
+    "python_paths",
+    "remove_cgroup",
+    "rlimits_for",
+    "run_worker",
+]

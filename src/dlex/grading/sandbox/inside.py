@@ -99,12 +99,14 @@ def private_filesystem(workdir: str, needed: list[str] = (), drop_uid: bool = Fa
     """
     notes = []
     fd = os.open(workdir, os.O_PATH | os.O_DIRECTORY)
-    kept = {path: os.open(path, os.O_PATH) for path in needed
-            if _under_private_tmpfs(path) and os.path.exists(path)}
+    kept = {
+        path: os.open(path, os.O_PATH)
+        for path in needed
+        if _under_private_tmpfs(path) and os.path.exists(path)
+    }
     for point in PRIVATE_TMPFS:
         if os.path.isdir(point):
-            _mount("tmpfs", point, "tmpfs", MS_NOSUID | MS_NODEV,
-                   f"size={TMPFS_SIZE},mode=1777")
+            _mount("tmpfs", point, "tmpfs", MS_NOSUID | MS_NODEV, f"size={TMPFS_SIZE},mode=1777")
     os.makedirs(workdir, exist_ok=True)
     _mount(f"/proc/self/fd/{fd}", workdir, None, MS_BIND)
     os.close(fd)
@@ -127,10 +129,15 @@ def private_filesystem(workdir: str, needed: list[str] = (), drop_uid: bool = Fa
             have = os.statvfs(point).f_flag
         except OSError:
             continue
-        flags = MS_BIND | MS_REMOUNT | MS_RDONLY   # MS_BIND: this mount only, never the file system
-        for st_flag, ms_flag in ((os.ST_NOSUID, MS_NOSUID), (os.ST_NODEV, MS_NODEV),
-                                 (os.ST_NOEXEC, MS_NOEXEC), (os.ST_NOATIME, MS_NOATIME),
-                                 (os.ST_NODIRATIME, MS_NODIRATIME), (os.ST_RELATIME, MS_RELATIME)):
+        flags = MS_BIND | MS_REMOUNT | MS_RDONLY  # MS_BIND: this mount only, never the file system
+        for st_flag, ms_flag in (
+            (os.ST_NOSUID, MS_NOSUID),
+            (os.ST_NODEV, MS_NODEV),
+            (os.ST_NOEXEC, MS_NOEXEC),
+            (os.ST_NOATIME, MS_NOATIME),
+            (os.ST_NODIRATIME, MS_NODIRATIME),
+            (os.ST_RELATIME, MS_RELATIME),
+        ):
             if have & st_flag:
                 flags |= ms_flag
         try:
@@ -164,13 +171,13 @@ def enter(config: WorkerConfig) -> list[str]:
     if config.cgroup:
         try:
             with open(os.path.join(config.cgroup, "cgroup.procs"), "w") as handle:
-                handle.write("0")          # 0: this process; its children follow it
+                handle.write("0")  # 0: this process; its children follow it
         except OSError as exc:
             notes.append(f"could not join the pids cgroup ({exc.strerror})")
     apply_limits(config.limits)
     if config.uid is not None:
         drop_privileges(int(config.uid), int(config.uid))
     _prctl(PR_SET_NO_NEW_PRIVS, 1)
-    _prctl(PR_SET_DUMPABLE, 0)              # the kernel (same uid) cannot ptrace the worker
+    _prctl(PR_SET_DUMPABLE, 0)  # the kernel (same uid) cannot ptrace the worker
     _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     return notes

@@ -35,7 +35,7 @@ def rlimits_for(limits: Limits, isolation) -> dict:
         found["fsize"] = int(limits.fsize_mb) * 2**20
     nproc = limits.processes()
     if isolation.mode == "none" and os.geteuid() != 0:
-        nproc += tasks_of_uid(os.getuid())   # the user's own processes count too
+        nproc += tasks_of_uid(os.getuid())  # the user's own processes count too
     found["nproc"] = nproc
     return found
 

@@ -26,7 +26,7 @@ def processes() -> dict[int, Process]:
             uid = entry.stat().st_uid
         except OSError:
             continue
-        rest = raw[raw.rfind(b")") + 2:].split()      # the name may hold spaces and brackets
+        rest = raw[raw.rfind(b")") + 2 :].split()  # the name may hold spaces and brackets
         try:
             table[int(entry.name)] = Process(int(rest[1]), int(rest[17]), int(rest[21]), uid)
         except (IndexError, ValueError):

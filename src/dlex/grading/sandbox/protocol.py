@@ -18,20 +18,20 @@ EVIDENCE_DIR = ".dlex-evidence"
 class WorkerConfig:
     """Everything the worker needs, sent once on its command line."""
 
-    mode: str                          # "grade": run and probe a notebook; "selftest": test the sandbox
+    mode: str  # "grade": run and probe a notebook; "selftest": test the sandbox
     workdir: str
     lab: str = ""
     notebook: str = ""
-    isolate: bool = False              # a private file system (needs the namespaces)
-    uid: int | None = None             # the throw-away user (its gid is the same number)
-    expose: list = field(default_factory=list)     # folders Python needs, bound into the sandbox
+    isolate: bool = False  # a private file system (needs the namespaces)
+    uid: int | None = None  # the throw-away user (its gid is the same number)
+    expose: list = field(default_factory=list)  # folders Python needs, bound into the sandbox
     cgroup: str | None = None
-    limits: dict = field(default_factory=dict)     # rlimits by name (limits.rlimits_for)
-    env: dict = field(default_factory=dict)        # the kernel's whole environment
+    limits: dict = field(default_factory=dict)  # rlimits by name (limits.rlimits_for)
+    env: dict = field(default_factory=dict)  # the kernel's whole environment
     output_bytes: int = 1 << 20
     cell_timeout: int = 3600
     probe_timeout: int = 300
-    control_in: int = -1               # the pipes to the grader, set by the supervisor
+    control_in: int = -1  # the pipes to the grader, set by the supervisor
     control_out: int = -1
 
     def to_json(self) -> str:

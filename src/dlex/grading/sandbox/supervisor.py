@@ -70,7 +70,7 @@ class CappedLog:
             chunk = chunk[room:]
         if chunk:
             self.tail += chunk
-            del self.tail[:max(0, len(self.tail) - self.limit)]
+            del self.tail[: max(0, len(self.tail) - self.limit)]
 
     def text(self) -> str:
         out = self.head.decode(errors="replace")
@@ -85,7 +85,7 @@ class RunRecord:
     """What happened to one sandboxed run, seen from outside."""
 
     events: list = field(default_factory=list)
-    killed: str | None = None          # why the supervisor killed it, if it did
+    killed: str | None = None  # why the supervisor killed it, if it did
     returncode: int | None = None
     seconds: float = 0.0
     log: str = ""
@@ -146,9 +146,16 @@ def run_worker(config: WorkerConfig, isolation, limits: Limits, on_event) -> Run
     command = isolation.command() + [sys.executable, "-m", WORKER_MODULE, config.to_json()]
     started = record.started
     try:
-        proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT, pass_fds=(to_worker_r, from_worker_w),
-                                start_new_session=True, cwd=config.workdir, env=_worker_env())
+        proc = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            pass_fds=(to_worker_r, from_worker_w),
+            start_new_session=True,
+            cwd=config.workdir,
+            env=_worker_env(),
+        )
     except BaseException:
         for fd in (to_worker_r, to_worker_w, from_worker_r, from_worker_w):
             os.close(fd)
@@ -189,12 +196,14 @@ def run_worker(config: WorkerConfig, isolation, limits: Limits, on_event) -> Run
                 rss = sum(table[p].rss_pages for p in tree) * page
                 tasks = sum(table[p].threads for p in tree)
                 if memory_limit and rss > memory_limit:
-                    rss = proportional_memory(tree)     # forked copies share their pages
+                    rss = proportional_memory(tree)  # forked copies share their pages
                 record.peak_rss_mb = round(max(record.peak_rss_mb, rss / 2**20), 1)
                 record.peak_tasks = max(record.peak_tasks, tasks)
                 if tasks >= 0.9 * limits.processes():
-                    record.killed = (f"it ran {tasks} processes and threads at once, near the "
-                                     f"limit of {limits.processes()} (a fork bomb?)")
+                    record.killed = (
+                        f"it ran {tasks} processes and threads at once, near the "
+                        f"limit of {limits.processes()} (a fork bomb?)"
+                    )
                     break
                 if memory_limit and rss > memory_limit:
                     record.killed = f"it used more than the {limits.memory_mb:,} MB memory limit"
@@ -218,7 +227,7 @@ def run_worker(config: WorkerConfig, isolation, limits: Limits, on_event) -> Run
             elif eof:
                 time.sleep(0.1)
     finally:
-        kill_tree(proc, config.uid)   # nothing may outlive the run, not even a daemon
+        kill_tree(proc, config.uid)  # nothing may outlive the run, not even a daemon
         os.close(from_worker_r)
         os.close(to_worker_w)
         drainer.join(timeout=5)

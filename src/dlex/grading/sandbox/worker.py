@@ -45,7 +45,7 @@ class Channel:
         while True:
             line = self.inp.readline(1 << 20)
             if not line:
-                os._exit(70)          # the grader is gone
+                os._exit(70)  # the grader is gone
             self.messages.put(line)
 
     def send(self, **event) -> None:
@@ -84,8 +84,12 @@ def selftest(channel: Channel, notes: list) -> None:
         result["tmp_private"] = True
     except OSError:
         result["tmp_private"] = False
-    proc = subprocess.run([sys.executable, "-c", "import ipykernel, nbclient, dlex"],
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", "import ipykernel, nbclient, dlex"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     result["python_ok"] = proc.returncode == 0
     result["python_error"] = _short(proc.stderr.strip().splitlines()[-1:] or "")
     channel.send(event="selftest", **result)
@@ -107,8 +111,9 @@ def _capped_client_class():
             self.output_used += size
             if self.output_used > self.output_limit:
                 if not self.output_dropped:
-                    outs.append(new_output("stream", name="stderr",
-                                           text="\n[dlex grade: further output left out]\n"))
+                    outs.append(
+                        new_output("stream", name="stderr", text="\n[dlex grade: further output left out]\n")
+                    )
                 self.output_dropped += size
                 return None
             return super().output(outs, msg, display_id, cell_index)
@@ -128,12 +133,17 @@ async def run_and_probe(channel: Channel, config: WorkerConfig) -> None:
 
     workdir = config.workdir
     nb = nbformat.read(os.path.join(workdir, config.notebook), as_version=4)
-    km = AsyncKernelManager(kernel_name="python3", transport="ipc",
-                            ip=os.path.join(workdir, ".kernel"))
-    client = _capped_client_class()(nb, km=km, timeout=config.cell_timeout,
-                                    kernel_name="python3", allow_errors=False,
-                                    shutdown_kernel="immediate", startup_timeout=180,
-                                    resources={"metadata": {"path": workdir}})
+    km = AsyncKernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(workdir, ".kernel"))
+    client = _capped_client_class()(
+        nb,
+        km=km,
+        timeout=config.cell_timeout,
+        kernel_name="python3",
+        allow_errors=False,
+        shutdown_kernel="immediate",
+        startup_timeout=180,
+        resources={"metadata": {"path": workdir}},
+    )
     client.output_limit = config.output_bytes
     status, detail = "ok", {}
     timings = []
@@ -149,8 +159,11 @@ async def run_and_probe(channel: Channel, config: WorkerConfig) -> None:
                     timings.append(round(time.monotonic() - clock, 2))
         except CellExecutionError as exc:
             status = "error"
-            detail = {"cell": index, "ename": _short(getattr(exc, "ename", type(exc).__name__), 200),
-                      "evalue": _short(getattr(exc, "evalue", ""))}
+            detail = {
+                "cell": index,
+                "ename": _short(getattr(exc, "ename", type(exc).__name__), 200),
+                "evalue": _short(getattr(exc, "evalue", "")),
+            }
         except DeadKernelError:
             status, detail = "dead", {"cell": index}
         except CellTimeoutError:
@@ -161,17 +174,26 @@ async def run_and_probe(channel: Channel, config: WorkerConfig) -> None:
         alive = await km.is_alive()
         if status == "timeout" and alive:
             await km.interrupt_kernel()
-        channel.send(event="executed", status=status, alive=alive,
-                     cells=len(nb.cells), output_kept=min(client.output_used, client.output_limit),
-                     output_dropped=client.output_dropped, seconds=timings, **detail)
+        channel.send(
+            event="executed",
+            status=status,
+            alive=alive,
+            cells=len(nb.cells),
+            output_kept=min(client.output_used, client.output_limit),
+            output_dropped=client.output_dropped,
+            seconds=timings,
+            **detail,
+        )
         message = await asyncio.get_running_loop().run_in_executor(None, channel.receive)
         if not alive or not message or "seed" not in message:
             channel.send(event="probed", status="skipped")
             return
         folder = os.path.join(workdir, EVIDENCE_DIR)
-        code = ("import dlex.grading.exercises.probe as _dlex_probe\n"
-                f"_dlex_probe.collect({config.lab!r}, {int(message['seed'])}, "
-                f"{folder!r}, globals())")
+        code = (
+            "import dlex.grading.exercises.probe as _dlex_probe\n"
+            f"_dlex_probe.collect({config.lab!r}, {int(message['seed'])}, "
+            f"{folder!r}, globals())"
+        )
         probe_cell = nbformat.v4.new_code_cell(code)
         nb.cells.append(probe_cell)
         client.timeout = config.probe_timeout
@@ -179,12 +201,14 @@ async def run_and_probe(channel: Channel, config: WorkerConfig) -> None:
             await client.async_execute_cell(probe_cell, len(nb.cells) - 1)
             channel.send(event="probed", status="ok")
         except CellExecutionError as exc:
-            channel.send(event="probed", status="error",
-                         ename=_short(getattr(exc, "ename", ""), 200),
-                         evalue=_short(getattr(exc, "evalue", "")))
+            channel.send(
+                event="probed",
+                status="error",
+                ename=_short(getattr(exc, "ename", ""), 200),
+                evalue=_short(getattr(exc, "evalue", "")),
+            )
         except Exception as exc:  # noqa: BLE001
-            channel.send(event="probed", status="error", ename=type(exc).__name__,
-                         evalue=_short(exc))
+            channel.send(event="probed", status="error", ename=type(exc).__name__, evalue=_short(exc))
 
 
 def main(argv: list[str]) -> int:
