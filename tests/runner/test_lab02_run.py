@@ -38,7 +38,9 @@ def test_the_runs_filled_the_jax_compilation_cache(two_quick_runs):
     """The kernel wrote compiled programs to the cache (conftest.py gives the session one
     folder). JAX caches nothing when the cap is set and `filelock` is missing."""
     cache = Path(os.environ["JAX_COMPILATION_CACHE_DIR"])
-    assert len(list(cache.glob("jit_*-cache"))) > 20
+    # Without the cap's filelock JAX writes none; a quick Lab 2 compiles 19-30 programs slow
+    # enough to be cached (19 on a loaded 2-core machine), so ten is a clear margin.
+    assert len(list(cache.glob("jit_*-cache"))) >= 10
 
 
 def test_quick_run_writes_notebook_report_and_metrics(two_quick_runs):
