@@ -5,7 +5,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
-from dlex.plots._axes import _history_dict, _plain_log_ticks
+from dlex.plots._axes import _history_dict, _mark_best_epoch, _plain_log_ticks
 
 
 def plot_function_fits(
@@ -115,16 +115,7 @@ def plot_training_and_fit(
     if "val_loss" in hist:
         val = np.asarray(hist["val_loss"], dtype=float)
         left.plot(epochs, val, "s-", ms=3, label="validation loss")
-        best = int(np.argmin(val))
-        left.axvline(epochs[best], color="grey", ls=":", lw=1)
-        left.annotate(
-            f"best: epoch {epochs[best]}",
-            (epochs[best], val[best]),
-            textcoords="offset points",
-            xytext=(6, 8),
-            fontsize=8,
-            color="grey",
-        )
+        _mark_best_epoch(left, epochs, val, int(np.argmin(val)))
     left.set_yscale("log")
     left.yaxis.set_major_formatter(matplotlib.ticker.FormatStrFormatter("%g"))
     left.yaxis.set_minor_formatter(matplotlib.ticker.FormatStrFormatter("%g"))

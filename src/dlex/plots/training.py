@@ -5,7 +5,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
-from dlex.plots._axes import _history_dict, _plain_log_ticks
+from dlex.plots._axes import _history_dict, _mark_best_epoch, _plain_log_ticks
 
 
 def plot_history(history, metric: str = "accuracy", title: str | None = None):
@@ -19,16 +19,7 @@ def plot_history(history, metric: str = "accuracy", title: str | None = None):
         if f"val_{name}" in hist:
             val = np.asarray(hist[f"val_{name}"])
             ax.plot(epochs, val, "s-", label=f"validation {name}")
-            best = int(np.argmin(val) if name == "loss" else np.argmax(val))
-            ax.axvline(epochs[best], color="grey", ls=":", lw=1)
-            ax.annotate(
-                f"best: epoch {epochs[best]}",
-                (epochs[best], val[best]),
-                textcoords="offset points",
-                xytext=(6, 8),
-                fontsize=8,
-                color="grey",
-            )
+            _mark_best_epoch(ax, epochs, val, int(np.argmin(val) if name == "loss" else np.argmax(val)))
         ax.set_xlabel("epoch")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_ylabel(name)
