@@ -128,3 +128,22 @@ def rebuilt_outputs(
             what, False, f"`{name}`'s predictions differ from what its layers and weights compute", plain_hint
         )
     return outputs, None
+
+
+def matches_by_hand(what: str, outputs: np.ndarray, by_hand, hint: str):
+    """The outcome of comparing a rebuilt model's ``outputs`` with ``by_hand()``, a forward pass
+    written out with dlex.scratch; layers it cannot compute are a failed check, not a crash."""
+    from dlex.grading.exercises.declarations import Outcome
+
+    try:
+        expected = by_hand()
+    except (ValueError, IndexError, KeyError, TypeError) as exc:
+        return Outcome(
+            what,
+            False,
+            f"its layers cannot be computed by hand: {str(exc)[:200]}",
+            "fix the failed checks above first",
+        )
+    if expected.shape == outputs.shape and close(outputs, expected, 1e-4):
+        return Outcome(what, True)
+    return Outcome(what, False, "its outputs differ from the by-hand computation with its own weights", hint)
